@@ -1,0 +1,97 @@
+"""Typed extraction of Vietnamese local-government meeting reports.
+
+    from extractor import extract_report
+    report = extract_report(article_text)        # -> MeetingReport, or raises ExtractorError
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from extractor.errors import (
+    CassetteMissing,
+    ConfigError,
+    ExtractionFailed,
+    ExtractorError,
+    InputError,
+    PromptError,
+    ProviderError,
+    TruncatedOutput,
+    Usage,
+)
+from extractor.extract import Extraction, Extractor
+from extractor.schemas.meeting_report import MeetingReport
+
+__all__ = [
+    "CassetteMissing",
+    "ConfigError",
+    "ExtractionFailed",
+    "Extraction",
+    "Extractor",
+    "ExtractorError",
+    "InputError",
+    "MeetingReport",
+    "PromptError",
+    "ProviderError",
+    "TruncatedOutput",
+    "Usage",
+    "aextract_report",
+    "extract_report",
+]
+
+_extractors: dict[tuple, Extractor] = {}
+_lock = threading.Lock()
+
+
+def _shared_extractor(overrides: dict[str, Any]) -> Extractor:
+    """One Extractor per configuration, so repeated calls reuse connections and the cache.
+
+    The environment is part of the key: changing EXTRACTOR_* or OPENAI_* takes effect.
+    """
+    environment = tuple(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith(("EXTRACTOR_", "OPENAI_")))
+    )
+    key = (tuple(sorted((k, repr(v)) for k, v in overrides.items())), environment)
+    with _lock:
+        if key not in _extractors:
+            _extractors[key] = Extractor(**overrides)
+        return _extractors[key]
+
+
+def extract_report(
+    text: str,
+    *,
+    prompt: str | None = None,
+    model: str | None = None,
+    use_cache: bool | None = None,
+    **settings: Any,
+) -> MeetingReport:
+    """Extract one article's MeetingReport.
+
+    `prompt` is a prompt id from prompts/ (default: EXTRACTOR_PROMPT or v1-zero-shot); `model`
+    and any other `Settings` field override the environment. Raises InputError before any
+    request for empty, binary or oversized text, ConfigError when no endpoint is configured,
+    and ExtractionFailed (with attempts, tokens and the last raw reply) when no valid report
+    comes back.
+    """
+    overrides = {"prompt": prompt, "model": model, "use_cache": use_cache, **settings}
+    return _shared_extractor(_given(overrides)).extract(text)
+
+
+async def aextract_report(
+    text: str,
+    *,
+    prompt: str | None = None,
+    model: str | None = None,
+    use_cache: bool | None = None,
+    **settings: Any,
+) -> MeetingReport:
+    """The async form of `extract_report`."""
+    overrides = {"prompt": prompt, "model": model, "use_cache": use_cache, **settings}
+    return await _shared_extractor(_given(overrides)).aextract(text)
+
+
+def _given(overrides: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in overrides.items() if value is not None}

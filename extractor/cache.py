@@ -1,0 +1,80 @@
+"""Disk cache of extraction results, so no article is paid for twice.
+
+The key covers everything that changes the answer (cleaned text, model, mode, generation
+parameters, prompt hash, schema hash) and nothing secret: the API key never reaches it.
+Values are JSON text, not pickles, so an entry from another version can be read or dropped
+safely; an entry that cannot be read is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import diskcache
+
+from extractor.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    model: str
+    mode: str
+    params: tuple[tuple[str, object], ...]
+    prompt_hash: str
+    schema_hash: str
+    text: str
+
+    def digest(self) -> str:
+        payload = json.dumps(
+            [self.model, self.mode, self.params, self.prompt_hash, self.schema_hash, self.text],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class ReportCache:
+    """Thread- and process-safe (diskcache over SQLite); errors degrade to misses."""
+
+    def __init__(self, directory: Path) -> None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._cache = diskcache.Cache(str(directory))
+        except (OSError, sqlite3.Error) as error:
+            raise ConfigError(f"cannot open cache directory {directory}: {error}") from None
+        self.directory = directory
+
+    def get(self, key: CacheKey) -> dict | None:
+        """The cached entry (a JSON object), or None on a miss or an unreadable entry."""
+        digest = key.digest()
+        try:
+            raw = self._cache.get(digest)
+            return None if raw is None else json.loads(raw)
+        except (OSError, sqlite3.Error, ValueError, TypeError) as error:
+            log.warning("cache entry %s unreadable (%s); treating as a miss", digest[:12], error)
+            self.discard(key)
+            return None
+
+    def set(self, key: CacheKey, entry: dict) -> None:
+        try:
+            self._cache.set(key.digest(), json.dumps(entry, ensure_ascii=False), retry=True)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("could not write cache entry: %s", error)
+
+    def discard(self, key: CacheKey) -> None:
+        try:
+            self._cache.delete(key.digest(), retry=True)
+        except (OSError, sqlite3.Error):
+            pass
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def close(self) -> None:
+        self._cache.close()

@@ -1,0 +1,87 @@
+"""Settings: arguments > environment (EXTRACTOR_*, OPENAI_API_KEY) > .env > defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from extractor.errors import ConfigError
+
+Mode = Literal["tools", "json", "md_json", "json_schema"]
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "vn-meeting-extractor"
+
+
+# USD per million tokens (input, output); used for estimates only, never for billing.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "smollm2-135m": (0.0, 0.0),
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="EXTRACTOR_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    model: str = "gpt-4o-mini"
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("EXTRACTOR_BASE_URL", "OPENAI_BASE_URL")
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("EXTRACTOR_API_KEY", "OPENAI_API_KEY"),
+        repr=False,
+    )
+    mode: Mode = "tools"
+    prompt: str = "v1-zero-shot"
+    cache_dir: Path = Field(default_factory=_default_cache_dir)
+    use_cache: bool = True
+
+    max_input_chars: int = Field(default=60_000, gt=0)
+    temperature: float = 0.0
+    max_tokens: int = Field(default=4096, gt=0)
+    reasks: int = Field(default=2, ge=0, description="re-asks after a validation error")
+    request_timeout: float = Field(default=120.0, gt=0)
+    transport_attempts: int = Field(default=4, ge=1, description="tries per transient failure")
+    transport_deadline: float = Field(default=300.0, gt=0, description="seconds, all tries")
+    retry_backoff: float = Field(default=0.5, ge=0, description="first backoff, seconds")
+    prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    def require_endpoint(self) -> None:
+        """Fail before any request when there is nowhere to send it."""
+        if self.base_url is None and self.api_key is None:
+            raise ConfigError(
+                "no model endpoint configured: set OPENAI_API_KEY for OpenAI, or "
+                "EXTRACTOR_BASE_URL for another OpenAI-compatible server "
+                "(e.g. http://127.0.0.1:8765/v1)"
+            )
+
+    def price(self, model: str | None = None) -> tuple[float, float]:
+        return self.prices.get(model or self.model, (0.0, 0.0))
+
+    def cost(self, input_tokens: int, output_tokens: int, model: str | None = None) -> float:
+        price_in, price_out = self.price(model)
+        return (input_tokens * price_in + output_tokens * price_out) / 1_000_000
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from arguments and environment; a bad value is a ConfigError, not a traceback."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None

@@ -1,0 +1,172 @@
+"""Orchestration of one article: clean -> cache -> model -> validate -> cache -> MeetingReport."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from extractor import prompts, text
+from extractor.cache import CacheKey, ReportCache
+from extractor.client import HeadersHook, StructuredClient
+from extractor.config import Settings, load_settings
+from extractor.errors import Usage
+from extractor.prompts import Prompt
+from extractor.schemas.meeting_report import MeetingReport, schema_hash
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A report and what it took: tokens and HTTP attempts now (zero on a cache hit)."""
+
+    report: MeetingReport
+    usage: Usage
+    attempts: int
+    latency: float
+    cached: bool
+    model: str
+    prompt_id: str
+    prompt_hash: str
+    schema_hash: str
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two results comparable: same model, prompt and schema."""
+        return fingerprint(self.model, self.prompt_hash, self.schema_hash)
+
+
+def fingerprint(model: str, prompt_hash: str, schema: str) -> str:
+    return f"{model}:{prompt_hash}:{schema}"
+
+
+class Extractor:
+    """Holds settings, prompt, cache and HTTP client, so repeated calls reuse them.
+
+    >>> extractor = Extractor(model="gpt-4o-mini")            # doctest: +SKIP
+    >>> report = extractor.extract(open("article.txt").read())  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        on_headers: HeadersHook | None = None,
+        **overrides: Any,
+    ) -> None:
+        self.settings = settings or load_settings(**overrides)
+        self.prompt: Prompt = prompts.load(self.settings.prompt)
+        self.schema_hash = schema_hash()
+        self._cache = ReportCache(self.settings.cache_dir) if self.settings.use_cache else None
+        self._on_headers = on_headers
+        self._client: StructuredClient | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.settings.model, self.prompt.hash, self.schema_hash)
+
+    def clean(self, article: str) -> str:
+        return text.clean(article, max_chars=self.settings.max_input_chars)
+
+    def extract(self, article: str) -> MeetingReport:
+        return self.run(article).report
+
+    async def aextract(self, article: str) -> MeetingReport:
+        return (await self.arun(article)).report
+
+    def run(self, article: str) -> Extraction:
+        cleaned, key = self._prepare(article)
+        hit = self._lookup(key)
+        if hit is not None:
+            return hit
+        completion = self._structured_client().structured(
+            self.prompt.render(cleaned), MeetingReport
+        )
+        return self._store(key, completion)
+
+    async def arun(self, article: str) -> Extraction:
+        cleaned, key = self._prepare(article)
+        hit = self._lookup(key)
+        if hit is not None:
+            return hit
+        completion = await self._structured_client().astructured(
+            self.prompt.render(cleaned), MeetingReport
+        )
+        return self._store(key, completion)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cache is not None:
+            self._cache.close()
+
+    # -- steps
+
+    def _prepare(self, article: str) -> tuple[str, CacheKey]:
+        cleaned = self.clean(article)
+        self.settings.require_endpoint()  # before anything is sent or cached
+        params = (
+            ("temperature", self.settings.temperature),
+            ("max_tokens", self.settings.max_tokens),
+            ("reasks", self.settings.reasks),
+        )
+        key = CacheKey(
+            model=self.settings.model,
+            mode=self.settings.mode,
+            params=params,
+            prompt_hash=self.prompt.hash,
+            schema_hash=self.schema_hash,
+            text=cleaned,
+        )
+        return cleaned, key
+
+    def _structured_client(self) -> StructuredClient:
+        if self._client is None:
+            self._client = StructuredClient(self.settings, on_headers=self._on_headers)
+        return self._client
+
+    def _lookup(self, key: CacheKey) -> Extraction | None:
+        if self._cache is None:
+            return None
+        entry = self._cache.get(key)
+        if entry is None:
+            return None
+        try:
+            report = MeetingReport.model_validate(entry["report"])
+        except (KeyError, ValueError) as error:
+            log.warning("cached report no longer validates (%s); extracting again", error)
+            self._cache.discard(key)
+            return None
+        return self._extraction(report, Usage(), 0, 0.0, cached=True)
+
+    def _store(self, key: CacheKey, completion: Any) -> Extraction:
+        report: MeetingReport = completion.value
+        if self._cache is not None:
+            self._cache.set(
+                key,
+                {
+                    "report": report.model_dump(mode="json"),
+                    "model": self.settings.model,
+                    "prompt_hash": self.prompt.hash,
+                    "usage": [completion.usage.input_tokens, completion.usage.output_tokens],
+                },
+            )
+        return self._extraction(
+            report, completion.usage, completion.attempts, completion.latency, cached=False
+        )
+
+    def _extraction(
+        self, report: MeetingReport, usage: Usage, attempts: int, latency: float, *, cached: bool
+    ) -> Extraction:
+        return Extraction(
+            report=report,
+            usage=usage,
+            attempts=attempts,
+            latency=latency,
+            cached=cached,
+            model=self.settings.model,
+            prompt_id=self.prompt.id,
+            prompt_hash=self.prompt.hash,
+            schema_hash=self.schema_hash,
+        )
