@@ -8,6 +8,7 @@ safely; an entry that cannot be read is a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -68,10 +69,8 @@ class ReportCache:
             log.warning("could not write cache entry: %s", error)
 
     def discard(self, key: CacheKey) -> None:
-        try:
+        with contextlib.suppress(OSError, sqlite3.Error):
             self._cache.delete(key.digest(), retry=True)
-        except (OSError, sqlite3.Error):
-            pass
 
     def __len__(self) -> int:
         return len(self._cache)

@@ -93,7 +93,9 @@ def extract_command(
     source: Annotated[str, typer.Argument(help="Article file (.txt, .html, .md), or - for stdin.")],
     prompt: PromptOption = None,
     model: ModelOption = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
 ) -> None:
     """Extract one article and print its MeetingReport as JSON."""
     article = read_article(source)

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import instructor
-from instructor.core.hooks import Hooks
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
 from pydantic import BaseModel
 from tenacity import (
     AsyncRetrying,
@@ -45,7 +45,7 @@ from extractor.errors import (
 )
 
 T = TypeVar("T", bound=BaseModel)
-HeadersHook = Callable[[Mapping[str, str]], None]
+ResponseHook = Callable[[int, Mapping[str, str]], None]  # status, headers
 
 _MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -111,10 +111,10 @@ class _Transient(Exception):
 class StructuredClient:
     """Holds the HTTP clients; `structured` and `astructured` make one validated call each."""
 
-    def __init__(self, settings: Settings, *, on_headers: HeadersHook | None = None) -> None:
+    def __init__(self, settings: Settings, *, on_response: ResponseHook | None = None) -> None:
         settings.require_endpoint()
         self.settings = settings
-        self._on_headers = on_headers
+        self._on_response = on_response
         self._sync: instructor.Instructor | None = None
         self._async: instructor.AsyncInstructor | None = None
 
@@ -136,7 +136,7 @@ class StructuredClient:
 
     def _sync_client(self) -> instructor.Instructor:
         if self._sync is None:
-            hooks = {"response": [self._observe]} if self._on_headers else {}
+            hooks = {"response": [self._observe]} if self._on_response else {}
             http = openai.DefaultHttpxClient(event_hooks=hooks)
             raw = openai.OpenAI(http_client=http, **self._client_args())
             self._sync = instructor.from_openai(raw, mode=self._mode())
@@ -144,15 +144,15 @@ class StructuredClient:
 
     def _async_client(self) -> instructor.AsyncInstructor:
         if self._async is None:
-            hooks = {"response": [self._aobserve]} if self._on_headers else {}
+            hooks = {"response": [self._aobserve]} if self._on_response else {}
             http = openai.DefaultAsyncHttpxClient(event_hooks=hooks)
             raw = openai.AsyncOpenAI(http_client=http, **self._client_args())
             self._async = instructor.from_openai(raw, mode=self._mode())
         return self._async
 
     def _observe(self, response: Any) -> None:
-        if self._on_headers is not None:
-            self._on_headers(response.headers)
+        if self._on_response is not None:
+            self._on_response(response.status_code, response.headers)
 
     async def _aobserve(self, response: Any) -> None:
         self._observe(response)
@@ -210,7 +210,9 @@ class StructuredClient:
             self._sync.client.close()  # type: ignore[union-attr]
 
 
-def _completed(model: type[T], value: BaseModel, record: _CallRecord, started: float) -> Completion[T]:
+def _completed(
+    model: type[T], value: BaseModel, record: _CallRecord, started: float
+) -> Completion[T]:
     # instructor returns its own subclass carrying the raw response; hand back the plain model.
     plain = model.model_validate(value.model_dump())
     return Completion(plain, record.usage, record.attempts, time.perf_counter() - started)
@@ -236,8 +238,9 @@ def _map_error(error: Exception, record: _CallRecord) -> Exception:
     cause = error.__cause__ if isinstance(error, InstructorRetryException) else error
     if _caused_by(cause, CannotOverwriteExistingCassetteException):
         return CassetteMissing(
-            "no recorded response for this request in the cassette; record it with "
-            "`extractor record` against a live endpoint (see README, 'Recording')"
+            "no recorded response for this request in the cassette (the prompt, schema or "
+            "settings changed, or it was never recorded); record it against a live endpoint "
+            "with `extractor compare --record` (see README, 'Recording')"
         )
     if isinstance(cause, openai.APIStatusError):
         if cause.status_code in _TRANSIENT_STATUS:

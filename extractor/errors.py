@@ -3,7 +3,7 @@ mapped to these in exactly one place each, so callers catch `ExtractorError` and
 
     ExtractorError
     ├── ConfigError          settings missing or contradictory; nothing was sent
-    ├── InputError           the article cannot be extracted (empty, too large, binary); nothing sent
+    ├── InputError           not an extractable article (empty, too large, binary); nothing sent
     ├── PromptError          a prompt file is missing or malformed
     ├── CassetteMissing      offline replay has no recording for this request
     └── ExtractionFailed     the model was asked and no valid report came back

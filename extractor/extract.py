@@ -8,7 +8,7 @@ from typing import Any
 
 from extractor import prompts, text
 from extractor.cache import CacheKey, ReportCache
-from extractor.client import HeadersHook, StructuredClient
+from extractor.client import ResponseHook, StructuredClient
 from extractor.config import Settings, load_settings
 from extractor.errors import Usage
 from extractor.prompts import Prompt
@@ -52,14 +52,14 @@ class Extractor:
         self,
         settings: Settings | None = None,
         *,
-        on_headers: HeadersHook | None = None,
+        on_response: ResponseHook | None = None,
         **overrides: Any,
     ) -> None:
         self.settings = settings or load_settings(**overrides)
         self.prompt: Prompt = prompts.load(self.settings.prompt)
         self.schema_hash = schema_hash()
         self._cache = ReportCache(self.settings.cache_dir) if self.settings.use_cache else None
-        self._on_headers = on_headers
+        self._on_response = on_response
         self._client: StructuredClient | None = None
 
     @property
@@ -123,7 +123,7 @@ class Extractor:
 
     def _structured_client(self) -> StructuredClient:
         if self._client is None:
-            self._client = StructuredClient(self.settings, on_headers=self._on_headers)
+            self._client = StructuredClient(self.settings, on_response=self._on_response)
         return self._client
 
     def _lookup(self, key: CacheKey) -> Extraction | None:

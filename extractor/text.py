@@ -18,9 +18,20 @@ _HTML_HINT = re.compile(r"<\s*(html|body|p|div|br|article|span|h[1-6]|table|li)\
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # A line that starts the page furniture below the article: everything from it on is cut.
 _FOOTER_MARKERS = (
-    "tin khác", "tin liên quan", "bài liên quan", "các tin khác", "tin cùng chuyên mục",
-    "xem thêm", "thống kê truy cập", "bản đồ hành chính", "chia sẻ bài viết", "bình luận",
-    "đăng nhập", "trang thông tin điện tử", "designed by", "ghi rõ nguồn",
+    "tin khác",
+    "tin liên quan",
+    "bài liên quan",
+    "các tin khác",
+    "tin cùng chuyên mục",
+    "xem thêm",
+    "thống kê truy cập",
+    "bản đồ hành chính",
+    "chia sẻ bài viết",
+    "bình luận",
+    "đăng nhập",
+    "trang thông tin điện tử",
+    "designed by",
+    "ghi rõ nguồn",
 )
 _COUNTER = re.compile(r"^[•\-\s]*(đang online|hôm nay|trong tuần|tất cả|lượt xem)\s*:", re.I)
 _PLACEHOLDER = re.compile(r"^(anh-tin-bai|ảnh minh họa|image|photo)$", re.IGNORECASE)

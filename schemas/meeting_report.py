@@ -8,9 +8,9 @@ Spans are not part of the schema the model sees; grounding fills them afterwards
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -137,41 +137,44 @@ class Indicator(Grounded):
     )
     unit: str | None = Field(default=None, description="Unit as printed: 'tỷ đồng', '%', 'hộ'.")
     qualifier: Qualifier | None = Field(
-        default=None, description="'trên'/'hơn' -> more_than, 'dưới'/'gần' -> less_than, "
-        "'khoảng'/'ước' -> about."
+        default=None,
+        description="'trên'/'hơn' -> more_than, 'dưới'/'gần' -> less_than, "
+        "'khoảng'/'ước' -> about.",
     )
     target: NonNegative | None = Field(
-        default=None, description="The planned number: in '1.807/2.800 lao động' the target is 2800."
+        default=None,
+        description="The planned number: in '1.807/2.800 lao động' the target is 2800.",
     )
     percent_of_target: NonNegative | None = Field(
         default=None, description="'đạt 61,8% kế hoạch' -> 61.8."
     )
     change_percent: Number | None = Field(
-        default=None, description="Change versus the same period: 'tăng 11,2%' -> 11.2, "
-        "'giảm 3%' -> -3."
+        default=None,
+        description="Change versus the same period: 'tăng 11,2%' -> 11.2, 'giảm 3%' -> -3.",
     )
     status: IndicatorStatus | None = Field(
-        default=None, description="Only when stated: vượt -> exceeded, đạt -> met, "
-        "chưa đạt -> not_met, chưa thực hiện -> not_started, đánh giá vào cuối năm -> to_be_assessed."
+        default=None,
+        description="Only when stated: vượt -> exceeded, đạt -> met, chưa đạt -> not_met, "
+        "chưa thực hiện -> not_started, đánh giá vào cuối năm -> to_be_assessed.",
     )
 
 
 class Meeting(BaseModel):
     name: str | None = Field(default=None, description="The meeting's name as printed.")
     kind: MeetingKind | None = Field(
-        default=None, description="sơ kết -> periodic_review, tổng kết -> final_review, "
-        "sơ kết giữa nhiệm kỳ -> midterm_review, giao ban -> briefing, kỳ họp -> council_session."
+        default=None,
+        description="sơ kết -> periodic_review, tổng kết -> final_review, "
+        "sơ kết giữa nhiệm kỳ -> midterm_review, giao ban -> briefing, kỳ họp -> council_session.",
     )
-    session_number: int | None = Field(
-        default=None, ge=1, description="'lần thứ mười sáu' -> 16."
-    )
+    session_number: int | None = Field(default=None, ge=1, description="'lần thứ mười sáu' -> 16.")
     date: dt.date | None = Field(default=None, description="The meeting date, ISO 8601.")
     date_year_inferred: bool = Field(
         default=False,
         description="True when the text gives only day and month and the year comes from context.",
     )
     organizer: str | None = Field(
-        default=None, description="The organizing body as printed, e.g. 'Ban Thường vụ Huyện ủy Trà Cú'."
+        default=None,
+        description="The organizing body as printed, e.g. 'Ban Thường vụ Huyện ủy Trà Cú'.",
     )
     chairs: list[Person] = Field(default_factory=list, description="Who chaired (chủ trì).")
     guests: list[Person] = Field(
@@ -193,7 +196,8 @@ class MeetingReport(BaseModel):
         default=None, description="The byline's name only: 'Tin, ảnh: Ni Rượng' -> 'Ni Rượng'."
     )
     is_meeting: bool = Field(
-        description="True when the article reports one specific meeting; False for a results summary."
+        description="True when the article reports one specific meeting; "
+        "False for a results summary."
     )
     meeting: Meeting | None = Field(default=None, description="Null when is_meeting is false.")
     locality: Locality = Field(

@@ -9,6 +9,7 @@ fixed latency, as a provider does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -51,7 +52,9 @@ def completion(
     message: dict[str, Any] = {"role": "assistant", "content": content}
     tools = request.get("tools") or []
     if arguments is not None and tools:
-        args = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+        args = (
+            arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+        )
         message["tool_calls"] = [
             {
                 "id": "call_" + uuid.uuid4().hex[:8],
@@ -61,7 +64,9 @@ def completion(
         ]
         finish_reason = finish_reason or "tool_calls"
     elif arguments is not None:
-        text = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+        text = (
+            arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+        )
         message["content"] = text
     return {
         "id": "chatcmpl-" + uuid.uuid4().hex[:12],
@@ -94,7 +99,9 @@ class FakeOpenAI:
         latency: float = 0.0,
         rpm_limit: int | None = None,
     ) -> None:
-        self.default = default or (lambda request: Reply(body=completion(request.body, content="{}")))
+        self.default = default or (
+            lambda request: Reply(body=completion(request.body, content="{}"))
+        )
         self.latency = latency
         self.rpm_limit = rpm_limit
         self.requests: list[Request] = []
@@ -280,10 +287,8 @@ class FakeOpenAI:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             do_GET = do_POST = _serve
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from extractor.schemas.meeting_report import MeetingReport
 
 from extractor.client import StructuredClient
 from extractor.config import load_settings
 from extractor.errors import ConfigError, ExtractionFailed, ProviderError, TruncatedOutput
-from extractor.schemas.meeting_report import MeetingReport
 from tests.conftest import VALID_REPORT
 from tests.fake_openai import FakeOpenAI, Reply, completion, error_body
 
@@ -135,7 +135,7 @@ async def test_async_call_goes_through_the_same_layers(server: FakeOpenAI) -> No
 
 
 def test_no_endpoint_is_a_config_error_naming_what_to_set() -> None:
-    with pytest.raises(ConfigError, match="OPENAI_API_KEY.*EXTRACTOR_BASE_URL"):
+    with pytest.raises(ConfigError, match=r"OPENAI_API_KEY.*EXTRACTOR_BASE_URL"):
         StructuredClient(load_settings())
 
 
@@ -148,5 +148,9 @@ def test_rate_limit_headers_reach_the_observer(server: FakeOpenAI) -> None:
         )
     )
     settings = load_settings(base_url=server.base_url, model="fake-model")
-    StructuredClient(settings, on_headers=seen.append).structured(MESSAGES, MeetingReport)
-    assert seen[0]["x-ratelimit-remaining-requests"] == "7"
+    observer = StructuredClient(
+        settings, on_response=lambda status, headers: seen.append((status, headers))
+    )
+    observer.structured(MESSAGES, MeetingReport)
+    assert seen[0][0] == 200
+    assert seen[0][1]["x-ratelimit-remaining-requests"] == "7"

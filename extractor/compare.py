@@ -1,0 +1,233 @@
+"""Prompt comparison: prompts x models over the gold set -> per-field scores, tokens, cost,
+latency, and a regression gate against a baseline prompt.
+
+Offline by default: every model answer is replayed from cassettes recorded from a real model
+(no cache, so a warm cache can never hide a missing recording). With `record=True`, what is
+missing is recorded against the configured endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor import recording, score
+from extractor.config import Settings
+from extractor.errors import CassetteMissing, ConfigError, ExtractorError, Usage
+from extractor.extract import Extractor
+from extractor.schemas.meeting_report import MeetingReport
+
+SUITE = "seeds"
+RULES = "rules"  # the offline baseline, shown as its own row
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ArticleRun:
+    article_id: str
+    report: MeetingReport | None
+    error: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    latency: float = 0.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One row of the comparison: a prompt under a model (or the rules baseline)."""
+
+    prompt_id: str
+    model: str
+    runs: tuple[ArticleRun, ...]
+    scores: score.DatasetScore
+    cost: float
+
+    @property
+    def label(self) -> str:
+        return self.prompt_id if self.model == RULES else f"{self.prompt_id} @ {self.model}"
+
+    @property
+    def failures(self) -> int:
+        return sum(run.report is None for run in self.runs)
+
+    @property
+    def usage(self) -> Usage:
+        return sum((run.usage for run in self.runs), Usage())
+
+    @property
+    def median_latency(self) -> float:
+        latencies = [run.latency for run in self.runs if run.report is not None]
+        return statistics.median(latencies) if latencies else 0.0
+
+
+def load_articles(directory: Path, ids: Iterable[str]) -> dict[str, str]:
+    articles = {}
+    for article_id in ids:
+        path = directory / f"{article_id}.txt"
+        if not path.is_file():
+            raise ConfigError(f"gold {article_id} has no article at {path}")
+        articles[article_id] = path.read_text(encoding="utf-8")
+    return articles
+
+
+def recorded_models(cassettes: Path, suite: str = SUITE) -> list[str]:
+    """Models with a recording.json under cassettes/<suite>/."""
+    root = cassettes / suite
+    return sorted(
+        info.model
+        for path in root.glob("*/recording.json")
+        if (info := recording.read_info(path.parent)) is not None
+    )
+
+
+def replay_settings(base: Settings, cassettes: Path, model: str, suite: str = SUITE) -> Settings:
+    """Settings that reproduce the recorded requests byte for byte (same endpoint and mode)."""
+    info = recording.read_info(recording.model_dir(cassettes, suite, model))
+    if info is None:
+        raise ConfigError(
+            f"no recordings for model {model!r} under {cassettes / suite}; "
+            f"record them with `{recording.RECORD_COMMAND} --model {model}`"
+        )
+    return base.model_copy(
+        update={
+            "model": info.model,
+            "base_url": info.base_url,
+            "mode": info.mode,
+            "use_cache": False,
+        }
+    )
+
+
+def run_model(
+    settings: Settings,
+    prompt_id: str,
+    articles: Mapping[str, str],
+    *,
+    cassettes: Path,
+    record: bool = False,
+    suite: str = SUITE,
+    progress: Progress | None = None,
+) -> list[ArticleRun]:
+    """Extract every article with one prompt, each inside its own cassette."""
+    extractor = Extractor(settings.model_copy(update={"prompt": prompt_id, "use_cache": False}))
+    runs = []
+    try:
+        for article_id, text in articles.items():
+            path = recording.cassette_path(cassettes, suite, settings.model, prompt_id, article_id)
+            mode: recording.RecordMode = "new_episodes" if record else "none"
+            with recording.cassette(path, mode):
+                runs.append(_run_one(extractor, article_id, text))
+            if progress:
+                progress(f"{prompt_id} @ {settings.model}: {article_id} {_status(runs[-1])}")
+    finally:
+        extractor.close()
+    return runs
+
+
+def _run_one(extractor: Extractor, article_id: str, text: str) -> ArticleRun:
+    try:
+        result = extractor.run(text)
+    except CassetteMissing:
+        raise  # incomplete recordings stop a comparison; they are not a model failure
+    except ExtractorError as error:
+        usage = getattr(error, "usage", Usage())
+        return ArticleRun(article_id, None, error=str(error), usage=usage)
+    return ArticleRun(article_id, result.report, usage=result.usage, latency=result.latency)
+
+
+def _status(run: ArticleRun) -> str:
+    return "ok" if run.report is not None else f"failed: {run.error}"
+
+
+def candidate(
+    prompt_id: str,
+    model: str,
+    runs: list[ArticleRun],
+    gold: Mapping[str, MeetingReport],
+    cost: float,
+) -> Candidate:
+    pairs = [(run.article_id, run.report, gold[run.article_id]) for run in runs]
+    return Candidate(prompt_id, model, tuple(runs), score.score_dataset(pairs), cost)
+
+
+def regressions(
+    candidates: Iterable[Candidate], baseline: str, max_drop: float
+) -> dict[str, list[str]]:
+    """Per candidate label, the fields (and 'overall') that fell more than max_drop below the
+    baseline prompt under the same model."""
+    rows = list(candidates)
+    bases = {c.model: c for c in rows if c.prompt_id == baseline}
+    if not bases:
+        raise ConfigError(f"baseline prompt {baseline!r} is not among the compared prompts")
+    dropped: dict[str, list[str]] = {}
+    for row in rows:
+        base = bases.get(row.model)
+        if base is None or row is base:
+            continue
+        fields = [
+            name
+            for name, value in _with_overall(row.scores).items()
+            if value < _with_overall(base.scores).get(name, 0.0) - max_drop - 1e-9
+        ]
+        if fields:
+            dropped[row.label] = fields
+    return dropped
+
+
+def _with_overall(scores: score.DatasetScore) -> dict[str, float]:
+    return {**scores.fields, "overall": scores.overall}
+
+
+def render_markdown(candidates: list[Candidate], *, title: str = "Prompt comparison") -> str:
+    """One table: a column per candidate, a row per field, then overall, failures, tokens,
+    cost and latency."""
+    if not candidates:
+        return f"## {title}\n\nNothing to compare.\n"
+    names = list(candidates[0].scores.fields)
+    header = "| field | " + " | ".join(c.label for c in candidates) + " |"
+    lines = [f"## {title}", "", header, "|---|" + "---:|" * len(candidates)]
+    for name in names:
+        cells = " | ".join(f"{c.scores.fields.get(name, 0.0):.3f}" for c in candidates)
+        lines.append(f"| {name} | {cells} |")
+    lines.append(
+        "| **overall** | " + " | ".join(f"**{c.scores.overall:.3f}**" for c in candidates) + " |"
+    )
+    lines.append(
+        "| failures | " + " | ".join(f"{c.failures}/{len(c.runs)}" for c in candidates) + " |"
+    )
+    lines.append(
+        "| input tokens | " + " | ".join(str(c.usage.input_tokens) for c in candidates) + " |"
+    )
+    lines.append(
+        "| output tokens | " + " | ".join(str(c.usage.output_tokens) for c in candidates) + " |"
+    )
+    lines.append("| est. cost (USD) | " + " | ".join(f"{c.cost:.4f}" for c in candidates) + " |")
+    lines.append(
+        "| median latency (s) | " + " | ".join(f"{c.median_latency:.2f}" for c in candidates) + " |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def to_json(candidates: list[Candidate]) -> str:
+    return json.dumps(
+        [
+            {
+                "prompt": c.prompt_id,
+                "model": c.model,
+                "fields": c.scores.fields,
+                "overall": c.scores.overall,
+                "failures": c.failures,
+                "articles": len(c.runs),
+                "input_tokens": c.usage.input_tokens,
+                "output_tokens": c.usage.output_tokens,
+                "estimated_cost_usd": c.cost,
+                "median_latency_s": c.median_latency,
+                "errors": {r.article_id: r.error for r in c.runs if r.error},
+            }
+            for c in candidates
+        ],
+        ensure_ascii=False,
+        indent=2,
+    )

@@ -1,0 +1,85 @@
+"""Client-side rate limits for the batch: requests and tokens per minute, plus a shared pause
+when the provider says to slow down.
+
+Requests and tokens are metered with aiolimiter's leaky buckets. The provider's word wins over
+our budget: a 429 with Retry-After, or rate-limit headers showing no requests left, pause
+every worker until the stated time, so one worker's 429 does not become twenty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+
+from aiolimiter import AsyncLimiter
+
+_RESET_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class RateLimiter:
+    def __init__(self, rpm: int | None = None, tpm: int | None = None) -> None:
+        self.rpm = rpm
+        self.tpm = tpm
+        self._requests = AsyncLimiter(rpm, 60) if rpm else None
+        self._tokens = AsyncLimiter(tpm, 60) if tpm else None
+        self._resume_at = 0.0
+        self.pauses = 0
+
+    async def acquire(self, tokens: int) -> None:
+        """Wait until one request of about `tokens` tokens fits every limit."""
+        await self._wait_for_pause()
+        if self._requests is not None:
+            await self._requests.acquire()
+        if self._tokens is not None and self.tpm:
+            await self._tokens.acquire(min(tokens, self.tpm))
+        await self._wait_for_pause()
+
+    def observe(self, status: int, headers: Mapping[str, str]) -> None:
+        """Called with every HTTP response: learn pauses from 429s and rate-limit headers."""
+        pause = None
+        if status == 429:
+            pause = _seconds(headers.get("retry-after")) or 1.0
+        elif headers.get("x-ratelimit-remaining-requests") == "0":
+            pause = _reset_seconds(headers.get("x-ratelimit-reset-requests")) or 1.0
+        elif headers.get("x-ratelimit-remaining-tokens") == "0":
+            pause = _reset_seconds(headers.get("x-ratelimit-reset-tokens")) or 1.0
+        if pause is not None:
+            self._pause(pause)
+
+    def _pause(self, seconds: float) -> None:
+        resume = time.monotonic() + min(seconds, 120.0)
+        if resume > self._resume_at:
+            self._resume_at = resume
+            self.pauses += 1
+
+    async def _wait_for_pause(self) -> None:
+        while (delay := self._resume_at - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _reset_seconds(value: str | None) -> float | None:
+    """OpenAI writes resets as "1s", "6m0s", "250ms"."""
+    if not value:
+        return None
+    total, number = 0.0, ""
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char.isdigit() or char == ".":
+            number += char
+            index += 1
+            continue
+        unit = "ms" if value.startswith("ms", index) else char
+        if unit not in _RESET_UNITS or not number:
+            return _seconds(value)
+        total += float(number) * _RESET_UNITS[unit]
+        number, index = "", index + len(unit)
+    return total + (float(number) if number else 0.0)

@@ -1,0 +1,292 @@
+"""Batch state in SQLite (OUT/extractor.sqlite): articles, extractions, runs, Batch API jobs.
+
+WAL mode, one connection per process, every result committed as it completes. An extraction
+is unique per (article, fingerprint), so a crash between write and commit, or a second run,
+can never leave two results for the same work. Migrations are numbered functions applied in
+order and recorded in `migrations`; a shipped migration is never edited.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractor.errors import ConfigError, Usage
+
+DB_NAME = "extractor.sqlite"
+
+
+def _execute_all(db: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it commits first, which would break the migration's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    _execute_all(
+        db,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            text TEXT,
+            error TEXT,
+            published TEXT,
+            first_seen REAL NOT NULL
+        );
+        CREATE TABLE extractions (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+            report TEXT,
+            error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            latency REAL,
+            cached INTEGER NOT NULL DEFAULT 0,
+            run_id INTEGER,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (article_id, fingerprint)
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            fingerprint TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            status TEXT NOT NULL DEFAULT 'running',
+            summary TEXT
+        );
+        """,
+    )
+
+
+def m002_batch_jobs(db: sqlite3.Connection) -> None:
+    _execute_all(
+        db,
+        """
+        CREATE TABLE batch_jobs (
+            id TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            article_ids TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            finished_at REAL
+        );
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_batch_jobs]
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: str
+    source: str
+    text: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class StoredExtraction:
+    article_id: str
+    source: str
+    fingerprint: str
+    status: str
+    report: str | None
+    error: str | None
+    failures: int
+    attempts: int
+    usage: Usage
+    latency: float | None
+
+
+class Store:
+    def __init__(self, out_dir: Path) -> None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(out_dir / DB_NAME, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise ConfigError(f"cannot open state database in {out_dir}: {error}") from None
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints
+        self.db.execute("PRAGMA foreign_keys=ON")
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- articles
+
+    def add_article(self, article: StoredArticle, published: str | None = None) -> bool:
+        """Insert an article once; True when it was new."""
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO articles (id, source, text, error, published, first_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (article.id, article.source, article.text, article.error, published, time.time()),
+        )
+        return cursor.rowcount == 1
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        row = self.db.execute(
+            "SELECT id, source, text, error FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return StoredArticle(**dict(row)) if row else None
+
+    # -- extractions
+
+    def outcome(self, article_id: str, fingerprint: str) -> tuple[str, int] | None:
+        """(status, failures) of the stored extraction, or None when never tried."""
+        row = self.db.execute(
+            "SELECT status, failures FROM extractions WHERE article_id = ? AND fingerprint = ?",
+            (article_id, fingerprint),
+        ).fetchone()
+        return (row["status"], row["failures"]) if row else None
+
+    def save_ok(
+        self,
+        article_id: str,
+        fingerprint: str,
+        report_json: str,
+        *,
+        usage: Usage,
+        attempts: int,
+        latency: float,
+        cached: bool,
+        run_id: int | None,
+    ) -> None:
+        now = time.time()
+        self.db.execute(
+            """
+            INSERT INTO extractions (article_id, fingerprint, status, report, error, attempts,
+                input_tokens, output_tokens, latency, cached, run_id, created_at, updated_at)
+            VALUES (?, ?, 'ok', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (article_id, fingerprint) DO UPDATE SET
+                status = 'ok', report = excluded.report, error = NULL,
+                attempts = attempts + excluded.attempts,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                latency = excluded.latency, cached = excluded.cached,
+                run_id = excluded.run_id, updated_at = excluded.updated_at
+            """,
+            (article_id, fingerprint, report_json, attempts, usage.input_tokens,
+             usage.output_tokens, latency, int(cached), run_id, now, now),
+        )  # fmt: skip
+
+    def save_failed(
+        self,
+        article_id: str,
+        fingerprint: str,
+        error: str,
+        *,
+        usage: Usage,
+        attempts: int,
+        run_id: int | None,
+    ) -> None:
+        now = time.time()
+        self.db.execute(
+            """
+            INSERT INTO extractions (article_id, fingerprint, status, error, failures, attempts,
+                input_tokens, output_tokens, run_id, created_at, updated_at)
+            VALUES (?, ?, 'failed', ?, 1, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (article_id, fingerprint) DO UPDATE SET
+                status = 'failed', error = excluded.error, failures = failures + 1,
+                attempts = attempts + excluded.attempts,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                run_id = excluded.run_id, updated_at = excluded.updated_at
+            """,
+            (article_id, fingerprint, error, attempts, usage.input_tokens, usage.output_tokens,
+             run_id, now, now),
+        )  # fmt: skip
+
+    def extractions(self, fingerprint: str | None = None) -> Iterator[StoredExtraction]:
+        query = (
+            "SELECT e.*, a.source FROM extractions e JOIN articles a ON a.id = e.article_id"
+            + (" WHERE e.fingerprint = ?" if fingerprint else "")
+            + " ORDER BY a.source, e.article_id"
+        )
+        for row in self.db.execute(query, (fingerprint,) if fingerprint else ()):
+            yield StoredExtraction(
+                article_id=row["article_id"],
+                source=row["source"],
+                fingerprint=row["fingerprint"],
+                status=row["status"],
+                report=row["report"],
+                error=row["error"],
+                failures=row["failures"],
+                attempts=row["attempts"],
+                usage=Usage(row["input_tokens"], row["output_tokens"]),
+                latency=row["latency"],
+            )
+
+    def unreadable_articles(self) -> Iterator[StoredArticle]:
+        for row in self.db.execute(
+            "SELECT id, source, text, error FROM articles WHERE error IS NOT NULL ORDER BY source"
+        ):
+            yield StoredArticle(**dict(row))
+
+    # -- runs
+
+    def start_run(self, fingerprint: str) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO runs (fingerprint, started_at) VALUES (?, ?)", (fingerprint, time.time())
+        )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, summary: dict) -> None:
+        self.db.execute(
+            "UPDATE runs SET ended_at = ?, status = ?, summary = ? WHERE id = ?",
+            (time.time(), status, json.dumps(summary), run_id),
+        )
+
+    # -- Batch API jobs
+
+    def open_batch_job(self, fingerprint: str) -> tuple[str, list[str]] | None:
+        row = self.db.execute(
+            "SELECT id, article_ids FROM batch_jobs WHERE fingerprint = ? AND finished_at IS NULL",
+            (fingerprint,),
+        ).fetchone()
+        return (row["id"], json.loads(row["article_ids"])) if row else None
+
+    def add_batch_job(self, job_id: str, fingerprint: str, article_ids: list[str]) -> None:
+        self.db.execute(
+            "INSERT INTO batch_jobs (id, fingerprint, status, article_ids, created_at) "
+            "VALUES (?, ?, 'submitted', ?, ?)",
+            (job_id, fingerprint, json.dumps(article_ids), time.time()),
+        )
+
+    def finish_batch_job(self, job_id: str, status: str) -> None:
+        self.db.execute(
+            "UPDATE batch_jobs SET status = ?, finished_at = ? WHERE id = ?",
+            (status, time.time(), job_id),
+        )
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations not yet recorded, each in its own transaction."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+    applied = {row[0] for row in db.execute("SELECT name FROM migrations")}
+    for migration in MIGRATIONS:
+        if migration.__name__ in applied:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            migration(db)
+            db.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (migration.__name__, time.time()),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
