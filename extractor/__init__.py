@@ -1,7 +1,7 @@
 """Typed extraction of Vietnamese local-government meeting reports.
 
-    from extractor import extract_report
-    report = extract_report(article_text)        # -> MeetingReport, or raises ExtractorError
+from extractor import extract_report
+report = extract_report(article_text)        # -> MeetingReport, or raises ExtractorError
 """
 
 from __future__ import annotations

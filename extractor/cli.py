@@ -3,6 +3,7 @@ ExtractorError to one line on stderr and an exit code, never a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import sys
@@ -12,7 +13,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from extractor import text
+from extractor import export, text
+from extractor.batch import REPORTS_NAME, Batch, BatchOptions, Progress, Summary, dry_run_lines
+from extractor.config import load_settings
 from extractor.errors import (
     ConfigError,
     ExtractionFailed,
@@ -20,6 +23,8 @@ from extractor.errors import (
     InputError,
 )
 from extractor.extract import Extractor
+from extractor.store import DB_NAME, Store
+from extractor.tokens import EXPECTED_OUTPUT_TOKENS
 
 app = typer.Typer(
     help="Typed extraction of Vietnamese local-government meeting reports.",
@@ -111,3 +116,141 @@ def extract_command(
         f"{result.usage.input_tokens} input + {result.usage.output_tokens} output tokens",
         err=True,
     )
+
+
+class _LineProgress(Progress):
+    """Plain lines for logs and cron: one per finished article."""
+
+    def start(self, total: int) -> None:
+        self.total, self.done = total, 0
+        typer.echo(f"{total} article(s) to extract", err=True)
+
+    def advance(self, source: str, outcome: str, detail: str = "") -> None:
+        self.done += 1
+        suffix = f": {detail}" if detail else ""
+        typer.echo(f"[{self.done}/{self.total}] {outcome} {source}{suffix}", err=True)
+
+
+class _BarProgress(Progress):
+    """A progress bar on a terminal; failures are still printed as lines above it."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+
+    def start(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("extracting", total=total)
+
+    def advance(self, source: str, outcome: str, detail: str = "") -> None:
+        if outcome == "failed":
+            self.bar.console.print(f"failed {source}: {detail}", markup=False)
+        self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _format_summary(summary: Summary) -> str:
+    rows = [
+        ("articles found", f"{summary.total}"),
+        ("new", f"{summary.new}"),
+        ("skipped (done before)", f"{summary.skipped}"),
+        ("cached", f"{summary.cached}"),
+        ("failed", f"{summary.failed}"),
+        ("tokens in / out", f"{summary.input_tokens:,} / {summary.output_tokens:,}"),
+        ("estimated cost", f"${summary.estimated_cost:.4f}"),
+        ("latency p50 / p95", f"{summary.latency_p50:.2f}s / {summary.latency_p95:.2f}s"),
+        ("wall time", f"{summary.wall_time:.1f}s"),
+    ]
+    if summary.interrupted:
+        rows.append(("interrupted", f"{summary.remaining} left; run again to continue"))
+    return "\n".join(f"{label:>22}: {value}" for label, value in rows)
+
+
+@app.command("batch")
+@reports_errors
+def batch_command(
+    inbox: Annotated[
+        Path, typer.Argument(help="Folder of .txt/.html/.md files, or a .jsonl feed.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output folder (state, reports.jsonl).")],
+    prompt: PromptOption = None,
+    model: ModelOption = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight.")] = 4,
+    rpm: Annotated[int | None, typer.Option(min=1, help="Requests per minute limit.")] = None,
+    tpm: Annotated[int | None, typer.Option(min=1, help="Tokens per minute limit.")] = None,
+    reprocess: Annotated[bool, typer.Option(help="Extract again even if done before.")] = False,
+    max_failures: Annotated[
+        int, typer.Option(min=1, help="Give up on an article after N failed runs.")
+    ] = 3,
+    max_failure_rate: Annotated[
+        float, typer.Option(help="Exit 1 above this share of failures.")
+    ] = 0.2,
+    dry_run: Annotated[bool, typer.Option(help="List what would be sent, with estimates.")] = False,
+) -> None:
+    """Extract every new article in INBOX; skip what is done; resume after any interruption."""
+    settings = load_settings(prompt=prompt, model=model)
+    options = BatchOptions(
+        concurrency=concurrency, rpm=rpm, tpm=tpm, reprocess=reprocess, max_failures=max_failures
+    )
+    if dry_run:
+        summary, planned = Batch(inbox, out, settings, options).dry_run()
+        for line in dry_run_lines(
+            planned, lambda n: settings.cost(n - EXPECTED_OUTPUT_TOKENS, EXPECTED_OUTPUT_TOKENS)
+        ):
+            typer.echo(line)
+        estimate = sum(p.estimated_tokens for p in planned)
+        typer.echo(
+            f"{len(planned)} of {summary.total} would be sent, ~{estimate:,} tokens; nothing sent"
+        )
+        return
+    progress = _BarProgress() if sys.stderr.isatty() else _LineProgress()
+    batch = Batch(inbox, out, settings, options, progress)
+    try:
+        summary = asyncio.run(batch.run())
+    finally:
+        if isinstance(progress, _BarProgress):
+            progress.stop()
+    if summary.attempted == 0 and not summary.interrupted:
+        typer.echo(
+            f"nothing new: all {summary.total} article(s) already extracted; no request sent",
+            err=True,
+        )
+    typer.echo(_format_summary(summary), err=True)
+    typer.echo(f"reports: {out / REPORTS_NAME}", err=True)
+    if summary.interrupted:
+        raise typer.Exit(130)
+    if summary.failure_rate > max_failure_rate:
+        typer.echo(
+            f"error: {summary.failure_rate:.0%} of articles failed (limit {max_failure_rate:.0%})",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+@app.command("export")
+@reports_errors
+def export_command(
+    out: Annotated[Path, typer.Argument(help="A batch output folder.")],
+    format: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+    all_results: Annotated[bool, typer.Option("--all", help="Include failed rows.")] = False,
+) -> None:
+    """Print a batch's results as JSONL or CSV."""
+    if format not in ("jsonl", "csv"):
+        raise InputError(f"unknown format {format!r}; use jsonl or csv")
+    if not (out / DB_NAME).is_file():
+        raise InputError(f"{out} holds no batch state ({DB_NAME} missing)")
+    store = Store(out)
+    try:
+        rows = [r for r in store.extractions() if all_results or r.status == "ok"]
+    finally:
+        store.close()
+    typer.echo(export.to_csv(rows) if format == "csv" else export.to_jsonl(rows), nl=False)

@@ -177,7 +177,7 @@ def regressions(
 
 
 def _with_overall(scores: score.DatasetScore) -> dict[str, float]:
-    return {**scores.fields, "overall": scores.overall}
+    return {**scores.as_dict(), "overall": scores.overall}
 
 
 def render_markdown(candidates: list[Candidate], *, title: str = "Prompt comparison") -> str:
@@ -185,11 +185,11 @@ def render_markdown(candidates: list[Candidate], *, title: str = "Prompt compari
     cost and latency."""
     if not candidates:
         return f"## {title}\n\nNothing to compare.\n"
-    names = list(candidates[0].scores.fields)
+    names = [item.field for item in candidates[0].scores.fields]
     header = "| field | " + " | ".join(c.label for c in candidates) + " |"
     lines = [f"## {title}", "", header, "|---|" + "---:|" * len(candidates)]
     for name in names:
-        cells = " | ".join(f"{c.scores.fields.get(name, 0.0):.3f}" for c in candidates)
+        cells = " | ".join(f"{c.scores.as_dict().get(name, 0.0):.3f}" for c in candidates)
         lines.append(f"| {name} | {cells} |")
     lines.append(
         "| **overall** | " + " | ".join(f"**{c.scores.overall:.3f}**" for c in candidates) + " |"
@@ -216,7 +216,7 @@ def to_json(candidates: list[Candidate]) -> str:
             {
                 "prompt": c.prompt_id,
                 "model": c.model,
-                "fields": c.scores.fields,
+                "fields": c.scores.as_dict(),
                 "overall": c.scores.overall,
                 "failures": c.failures,
                 "articles": len(c.runs),

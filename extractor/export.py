@@ -1,0 +1,68 @@
+"""Batch results in other shapes: JSONL (one report per line) or CSV (one row per article,
+the main scalar fields flattened, the full report as a JSON column)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+from extractor.store import StoredExtraction
+
+CSV_COLUMNS = [
+    "article_id", "source", "fingerprint", "status", "error", "headline", "published", "author",
+    "is_meeting", "meeting_kind", "meeting_date", "organizer", "district", "province", "period",
+    "chairs", "indicators", "resolutions", "input_tokens", "output_tokens", "report_json",
+]  # fmt: skip
+
+
+def to_jsonl(rows: Iterable[StoredExtraction]) -> str:
+    return "".join(json.dumps(_record(row), ensure_ascii=False) + "\n" for row in rows)
+
+
+def to_csv(rows: Iterable[StoredExtraction]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(_flat(row))
+    return buffer.getvalue()
+
+
+def _record(row: StoredExtraction) -> dict:
+    record = {"article_id": row.article_id, "source": row.source, "fingerprint": row.fingerprint}
+    if row.status == "ok" and row.report is not None:
+        return {**record, "report": json.loads(row.report)}
+    return {**record, "error": row.error}
+
+
+def _flat(row: StoredExtraction) -> dict:
+    report = json.loads(row.report) if row.report else {}
+    meeting = report.get("meeting") or {}
+    locality = report.get("locality") or {}
+    return {
+        "article_id": row.article_id,
+        "source": row.source,
+        "fingerprint": row.fingerprint,
+        "status": row.status,
+        "error": row.error or "",
+        "headline": report.get("headline") or "",
+        "published": report.get("published") or "",
+        "author": report.get("author") or "",
+        "is_meeting": report.get("is_meeting", ""),
+        "meeting_kind": meeting.get("kind") or "",
+        "meeting_date": meeting.get("date") or "",
+        "organizer": meeting.get("organizer") or "",
+        "district": locality.get("district") or "",
+        "province": locality.get("province") or "",
+        "period": report.get("period") or "",
+        "chairs": "; ".join(p["name"] for p in meeting.get("chairs") or []),
+        "indicators": len(report.get("indicators") or []),
+        "resolutions": "; ".join(
+            r.get("code") or r.get("title") or "" for r in report.get("resolutions") or []
+        ),
+        "input_tokens": row.usage.input_tokens,
+        "output_tokens": row.usage.output_tokens,
+        "report_json": row.report or "",
+    }
