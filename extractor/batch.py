@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from extractor import tokens
+from extractor.batch_api import DONE, BatchAPI
 from extractor.config import Settings
 from extractor.errors import ExtractionFailed, InputError, Usage
 from extractor.extract import Extraction, Extractor
@@ -26,6 +27,7 @@ from extractor.ratelimit import RateLimiter
 from extractor.store import Store, StoredArticle
 
 REPORTS_NAME = "reports.jsonl"
+BATCH_PRICE_FACTOR = 0.5  # the Batch API bills half the live price
 Outcome = Literal["new", "retried", "cached", "failed"]
 
 
@@ -36,6 +38,9 @@ class BatchOptions:
     tpm: int | None = None
     reprocess: bool = False
     max_failures: int = 3  # a failed article is retried on later runs up to this many times
+    via: Literal["live", "batch-api"] = "live"
+    poll_interval: float = 30.0
+    poll_timeout: float = 600.0  # then leave the batch in flight for the next run
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class Summary:
     failed: int = 0
     gave_up: int = 0
     remaining: int = 0
+    in_flight: str | None = None  # a Batch API job still running when this run ended
     input_tokens: int = 0
     output_tokens: int = 0
     estimated_cost: float = 0.0
@@ -151,6 +157,10 @@ class Batch:
         run_id = store.start_run(self.extractor.fingerprint)
         try:
             todo = self.plan(store, summary)
+            if self.options.via == "batch-api":
+                todo = await asyncio.to_thread(
+                    self._through_batch_api, store, run_id, todo, summary
+                )
             await self._process(store, run_id, todo, summary)
             write_reports(store, self.out, self.extractor.fingerprint)
         finally:
@@ -161,6 +171,55 @@ class Batch:
             store.close()
             self.extractor.close()
         return summary
+
+    def _through_batch_api(
+        self, store: Store, run_id: int, todo: list[Planned], summary: Summary
+    ) -> list[Planned]:
+        """Send `todo` as one provider batch, or pick up the one in flight; store the valid
+        answers and return what goes through live calls: invalid or missing answers, and
+        articles known to be unsendable (they get their failed row there)."""
+        api, fingerprint = BatchAPI(self.settings), self.extractor.fingerprint
+        unsendable = [p for p in todo if p.problem is not None]
+        job = store.open_batch_job(fingerprint) or self._submit(api, store, todo)
+        if job is None:
+            return unsendable
+        batch_id, ids = job
+        in_job = {p.item.id: p for p in todo if p.item.id in set(ids)}
+        # Articles that arrived after the job was submitted wait for the next batch.
+        summary.remaining += sum(p.item.id not in in_job for p in todo if p.problem is None)
+        status = api.wait(
+            batch_id, interval=self.options.poll_interval, timeout=self.options.poll_timeout
+        )
+        if status not in DONE:
+            summary.in_flight = batch_id
+            summary.remaining += len(in_job)
+            return unsendable
+        for answer in api.answers(batch_id):
+            self._add_usage(summary, answer.usage, factor=BATCH_PRICE_FACTOR)
+            planned = in_job.get(answer.article_id)
+            if answer.report is not None and planned is not None:
+                store.save_ok(answer.article_id, fingerprint, answer.report.model_dump_json(),
+                              usage=answer.usage, attempts=1, latency=0.0, cached=False,
+                              run_id=run_id)  # fmt: skip
+                summary.new += 1
+                self.progress.advance(in_job.pop(answer.article_id).item.source, "new")
+        store.finish_batch_job(batch_id, status)
+        return unsendable + list(in_job.values())
+
+    def _submit(
+        self, api: BatchAPI, store: Store, todo: list[Planned]
+    ) -> tuple[str, list[str]] | None:
+        sendable = [p for p in todo if p.problem is None]
+        if not sendable:
+            return None
+        lines = [api.request_line(p.item.id, self._messages(p)) for p in sendable]
+        ids = [p.item.id for p in sendable]
+        batch_id = api.submit(lines)
+        store.add_batch_job(batch_id, self.extractor.fingerprint, ids)
+        return batch_id, ids
+
+    def _messages(self, planned: Planned) -> list[dict[str, str]]:
+        return self.extractor.prompt.render(self.extractor.clean(planned.item.text or ""))
 
     async def _process(
         self, store: Store, run_id: int, todo: list[Planned], summary: Summary
@@ -253,12 +312,11 @@ class Batch:
         summary.failed += 1
         self.progress.advance(item.source, "failed", reason)
 
-    def _add_usage(self, summary: Summary, usage: Usage) -> None:
+    def _add_usage(self, summary: Summary, usage: Usage, *, factor: float = 1.0) -> None:
         summary.input_tokens += usage.input_tokens
         summary.output_tokens += usage.output_tokens
-        summary.estimated_cost = self.extractor.settings.cost(
-            summary.input_tokens, summary.output_tokens
-        )
+        cost = self.settings.cost(usage.input_tokens, usage.output_tokens)
+        summary.estimated_cost += factor * cost
 
 
 def _finish_latencies(summary: Summary) -> None:

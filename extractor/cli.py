@@ -194,12 +194,28 @@ def batch_command(
     max_failure_rate: Annotated[
         float, typer.Option(help="Exit 1 above this share of failures.")
     ] = 0.2,
+    via: Annotated[
+        str, typer.Option(help="live, or batch-api (provider Batch API, half price).")
+    ] = "live",
+    poll_interval: Annotated[float, typer.Option(help="Batch API: seconds between polls.")] = 30.0,
+    poll_timeout: Annotated[
+        float, typer.Option(help="Batch API: stop waiting after this; the next run picks it up.")
+    ] = 600.0,
     dry_run: Annotated[bool, typer.Option(help="List what would be sent, with estimates.")] = False,
 ) -> None:
     """Extract every new article in INBOX; skip what is done; resume after any interruption."""
     settings = load_settings(prompt=prompt, model=model)
+    if via not in ("live", "batch-api"):
+        raise InputError(f"unknown --via {via!r}; use live or batch-api")
     options = BatchOptions(
-        concurrency=concurrency, rpm=rpm, tpm=tpm, reprocess=reprocess, max_failures=max_failures
+        concurrency=concurrency,
+        rpm=rpm,
+        tpm=tpm,
+        reprocess=reprocess,
+        max_failures=max_failures,
+        via=via,  # type: ignore[arg-type]
+        poll_interval=poll_interval,
+        poll_timeout=poll_timeout,
     )
     if dry_run:
         summary, planned = Batch(inbox, out, settings, options).dry_run()
@@ -226,6 +242,8 @@ def batch_command(
         )
     typer.echo(_format_summary(summary), err=True)
     typer.echo(f"reports: {out / REPORTS_NAME}", err=True)
+    if summary.in_flight:
+        typer.echo(f"batch {summary.in_flight} still running; the next run picks it up", err=True)
     if summary.interrupted:
         raise typer.Exit(130)
     if summary.failure_rate > max_failure_rate:

@@ -1,0 +1,130 @@
+"""The provider's Batch API (half price on OpenAI): one JSONL file of chat requests, uploaded,
+run within 24 hours, results downloaded and validated here.
+
+Requests are built exactly as the live path sends them in tools mode (instructor's own tool
+schema), so a batch answer and a live answer are the same kind of reply. Besides client.py,
+this is the only module that talks to openai.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+from instructor.v2.providers.openai.schema import generate_openai_schema
+from pydantic import ValidationError
+
+from extractor.config import Settings
+from extractor.errors import ConfigError, ProviderError, Usage
+from extractor.schemas.meeting_report import MeetingReport
+
+ENDPOINT = "/v1/chat/completions"
+DONE = {"completed", "failed", "expired", "cancelled"}
+
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """One article's outcome in a finished batch: a valid report, or why not."""
+
+    article_id: str
+    report: MeetingReport | None
+    problem: str | None
+    usage: Usage = field(default_factory=Usage)
+
+
+class BatchAPI:
+    def __init__(self, settings: Settings) -> None:
+        settings.require_endpoint()
+        if settings.mode != "tools":
+            raise ConfigError("the Batch API path supports EXTRACTOR_MODE=tools only")
+        key = settings.api_key.get_secret_value() if settings.api_key else "unused"
+        self.settings = settings
+        self.client = openai.OpenAI(
+            api_key=key, base_url=settings.base_url, timeout=settings.request_timeout
+        )
+
+    def request_line(self, article_id: str, messages: list[dict[str, str]]) -> dict[str, Any]:
+        schema = dict(generate_openai_schema(MeetingReport))
+        return {
+            "custom_id": article_id,
+            "method": "POST",
+            "url": ENDPOINT,
+            "body": {
+                "model": self.settings.model,
+                "messages": messages,
+                "temperature": self.settings.temperature,
+                "max_tokens": self.settings.max_tokens,
+                "tools": [{"type": "function", "function": schema}],
+                "tool_choice": {"type": "function", "function": {"name": schema["name"]}},
+            },
+        }
+
+    def submit(self, lines: Iterable[dict[str, Any]]) -> str:
+        """Upload the requests and create the batch; returns the batch id."""
+        payload = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+        try:
+            upload = self.client.files.create(
+                file=("requests.jsonl", payload.encode(), "application/jsonl"), purpose="batch"
+            )
+            batch = self.client.batches.create(
+                input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h"
+            )
+        except openai.OpenAIError as error:
+            raise ProviderError(f"could not submit the batch: {error}", attempts=1) from None
+        return batch.id
+
+    def wait(self, batch_id: str, *, interval: float, timeout: float) -> str:
+        """Poll until the batch is done or `timeout` passes; returns its last status."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self._status(batch_id)
+            if status in DONE or time.monotonic() >= deadline:
+                return status
+            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+
+    def answers(self, batch_id: str) -> list[BatchAnswer]:
+        """Validate every output line against the schema; error lines become problems."""
+        batch = self.client.batches.retrieve(batch_id)
+        answers = [_parse_output(line) for line in self._lines(batch.output_file_id)]
+        answers += [_parse_error(line) for line in self._lines(batch.error_file_id)]
+        return answers
+
+    def _status(self, batch_id: str) -> str:
+        try:
+            return self.client.batches.retrieve(batch_id).status
+        except openai.OpenAIError as error:
+            raise ProviderError(f"could not poll batch {batch_id}: {error}", attempts=1) from None
+
+    def _lines(self, file_id: str | None) -> list[dict[str, Any]]:
+        if not file_id:
+            return []
+        content = self.client.files.content(file_id).text
+        return [json.loads(line) for line in content.splitlines() if line.strip()]
+
+
+def _parse_output(line: dict[str, Any]) -> BatchAnswer:
+    article_id = line["custom_id"]
+    body = (line.get("response") or {}).get("body") or {}
+    usage = body.get("usage") or {}
+    spent = Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0))
+    try:
+        choice = body["choices"][0]
+        if choice.get("finish_reason") == "length":
+            return BatchAnswer(article_id, None, "reply cut off at the token limit", spent)
+        arguments = choice["message"]["tool_calls"][0]["function"]["arguments"]
+        return BatchAnswer(article_id, MeetingReport.model_validate_json(arguments), None, spent)
+    except (KeyError, IndexError, TypeError):
+        return BatchAnswer(article_id, None, "no tool call in the reply", spent)
+    except ValidationError as error:
+        return BatchAnswer(
+            article_id, None, f"invalid report: {error.error_count()} error(s)", spent
+        )
+
+
+def _parse_error(line: dict[str, Any]) -> BatchAnswer:
+    error = line.get("error") or (line.get("response") or {}).get("body", {}).get("error") or {}
+    return BatchAnswer(line["custom_id"], None, f"batch error: {error.get('message', error)}")
