@@ -158,9 +158,8 @@ class Batch:
         try:
             todo = self.plan(store, summary)
             if self.options.via == "batch-api":
-                todo = await asyncio.to_thread(
-                    self._through_batch_api, store, run_id, todo, summary
-                )
+                # Blocking on purpose: nothing else runs while the provider works on the batch.
+                todo = self._through_batch_api(store, run_id, todo, summary)
             await self._process(store, run_id, todo, summary)
             write_reports(store, self.out, self.extractor.fingerprint)
         finally:
