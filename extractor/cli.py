@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +14,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from extractor import export, text
+from extractor import compare, export, score, text
+from extractor import prompts as prompts_module
 from extractor.batch import REPORTS_NAME, Batch, BatchOptions, Progress, Summary, dry_run_lines
-from extractor.config import load_settings
+from extractor.config import Settings, load_settings
 from extractor.errors import (
     ConfigError,
     ExtractionFailed,
@@ -272,3 +274,105 @@ def export_command(
     finally:
         store.close()
     typer.echo(export.to_csv(rows) if format == "csv" else export.to_jsonl(rows), nl=False)
+
+
+@app.command("score")
+@reports_errors
+def score_command(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold <id>.json reports.")],
+    pred: Annotated[Path, typer.Option("--pred", help="Folder of predicted <id>.json reports.")],
+) -> None:
+    """Score predicted reports against gold, field by field; the last line is the overall score."""
+    golds, preds = score.load_reports(gold), score.load_reports(pred)
+    pairs = [(article_id, preds.get(article_id), report) for article_id, report in golds.items()]
+    missing = [article_id for article_id, predicted, _ in pairs if predicted is None]
+    if missing:
+        typer.echo(f"no prediction for {len(missing)} article(s): {', '.join(missing)}", err=True)
+    typer.echo(score.render_scores(score.score_dataset(pairs)))
+
+
+@app.command("compare")
+@reports_errors
+def compare_command(
+    prompts: Annotated[
+        list[str] | None, typer.Option("--prompt", help="Prompt ids (default: all).")
+    ] = None,
+    models: Annotated[
+        list[str] | None, typer.Option("--model", help="Models (default: all recorded).")
+    ] = None,
+    gold: Annotated[Path, typer.Option(help="Gold reports.")] = Path("seeds/gold"),
+    articles: Annotated[Path, typer.Option(help="Articles for the gold reports.")] = Path(
+        "seeds/articles"
+    ),
+    cassettes: Annotated[Path, typer.Option(help="Cassette folder.")] = Path("cassettes"),
+    rules: Annotated[bool, typer.Option(help="Add the offline rules baseline as a row.")] = True,
+    baseline: Annotated[
+        str | None, typer.Option(help="Prompt id the others must not fall below.")
+    ] = None,
+    max_drop: Annotated[
+        float, typer.Option(help="Allowed drop below the baseline, per field.")
+    ] = 0.02,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the results as JSON.")
+    ] = None,
+    record: Annotated[
+        bool, typer.Option(help="Record missing answers against the configured endpoint.")
+    ] = False,
+    notes: Annotated[
+        str, typer.Option(help="With --record: who answered (server, model file).")
+    ] = "",
+) -> None:
+    """Score prompts (x models) on the gold set, offline from cassettes; gate on a baseline."""
+    golds = score.load_reports(gold)
+    texts = compare.load_articles(articles, golds)
+    prompt_ids = prompts or prompts_module.available()
+    settings = load_settings()
+    rows = [compare.rules_candidate(texts, golds)] if rules else []
+    for model in _models_to_compare(models, cassettes, settings, record):
+        run_settings = (
+            compare.record_settings(settings, cassettes, model, notes=notes)
+            if record
+            else compare.replay_settings(settings, cassettes, model)
+        )
+        for prompt_id in prompt_ids:
+            runs = compare.run_model(
+                run_settings,
+                prompt_id,
+                texts,
+                cassettes=cassettes,
+                record=record,
+                progress=lambda line: typer.echo(line, err=True),
+            )
+            cost = sum(run_settings.cost(r.usage.input_tokens, r.usage.output_tokens) for r in runs)
+            rows.append(compare.candidate(prompt_id, run_settings.model, runs, golds, cost))
+    table = compare.render_markdown(rows)
+    typer.echo(table)
+    if json_out is not None:
+        json_out.write_text(compare.to_json(rows), encoding="utf-8")
+    if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(table + "\n")
+    if baseline is not None:
+        dropped = compare.regressions(rows, baseline, max_drop)
+        for label, fields in dropped.items():
+            typer.echo(
+                f"regression: {label} fell more than {max_drop} below {baseline} on: {', '.join(fields)}",
+                err=True,
+            )
+        if dropped:
+            raise typer.Exit(1)
+
+
+def _models_to_compare(
+    models: list[str] | None, cassettes: Path, settings: Settings, record: bool
+) -> list[str]:
+    if models:
+        return models
+    if record:
+        return [settings.model]
+    recorded = compare.recorded_models(cassettes)
+    if not recorded:
+        raise ConfigError(
+            f"no recordings under {cassettes}; record with `extractor compare --record`"
+        )
+    return recorded

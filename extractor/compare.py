@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import statistics
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import recording, score
+from extractor import recording, rules, score, text
 from extractor.config import Settings
 from extractor.errors import CassetteMissing, ConfigError, ExtractorError, Usage
 from extractor.extract import Extractor
@@ -22,6 +23,7 @@ from extractor.schemas.meeting_report import MeetingReport
 
 SUITE = "seeds"
 RULES = "rules"  # the offline baseline, shown as its own row
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 Progress = Callable[[str], None]
 
 
@@ -80,6 +82,36 @@ def recorded_models(cassettes: Path, suite: str = SUITE) -> list[str]:
         for path in root.glob("*/recording.json")
         if (info := recording.read_info(path.parent)) is not None
     )
+
+
+def record_settings(
+    base: Settings, cassettes: Path, model: str, *, notes: str = "", suite: str = SUITE
+) -> Settings:
+    """Settings for recording against the configured endpoint; notes who answered."""
+    settings = base.model_copy(update={"model": model, "use_cache": False})
+    settings.require_endpoint()
+    info = recording.RecordingInfo(
+        model=model,
+        base_url=settings.base_url or OPENAI_BASE_URL,
+        mode=settings.mode,
+        notes=notes,
+    )
+    recording.write_info(recording.model_dir(cassettes, suite, model), info)
+    return settings.model_copy(update={"base_url": info.base_url})
+
+
+def rules_candidate(articles: Mapping[str, str], gold: Mapping[str, MeetingReport]) -> Candidate:
+    """The offline rules baseline as a row: no model, no tokens, no cost."""
+    runs = []
+    for article_id, raw in articles.items():
+        started = time.perf_counter()
+        try:
+            report = rules.extract_rules(text.clean(raw, max_chars=len(raw) + 1))
+        except ExtractorError as error:
+            runs.append(ArticleRun(article_id, None, error=str(error)))
+            continue
+        runs.append(ArticleRun(article_id, report, latency=time.perf_counter() - started))
+    return candidate(RULES, RULES, runs, gold, 0.0)
 
 
 def replay_settings(base: Settings, cassettes: Path, model: str, suite: str = SUITE) -> Settings:

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
         repr=False,
     )
     mode: Mode = "tools"
+    backend: Literal["llm", "rules"] = "llm"
     prompt: str = "v1-zero-shot"
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     use_cache: bool = True
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     temperature: float = 0.0
     max_tokens: int = Field(default=4096, gt=0)
     reasks: int = Field(default=2, ge=0, description="re-asks after a validation error")
+    grounding_reasks: int = Field(default=1, ge=0, le=1, description="re-ask on ungrounded values")
     request_timeout: float = Field(default=120.0, gt=0)
     transport_attempts: int = Field(default=4, ge=1, description="tries per transient failure")
     transport_deadline: float = Field(default=300.0, gt=0, description="seconds, all tries")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
-from extractor import prompts, text
+from extractor import ground, prompts, rules, text
 from extractor.cache import CacheKey, ReportCache
-from extractor.client import ResponseHook, StructuredClient
+from extractor.client import Completion, ResponseHook, StructuredClient
 from extractor.config import Settings, load_settings
 from extractor.errors import Usage
 from extractor.prompts import Prompt
@@ -41,6 +42,27 @@ def fingerprint(model: str, prompt_hash: str, schema: str) -> str:
     return f"{model}:{prompt_hash}:{schema}"
 
 
+def _followup(
+    messages: list[dict[str, str]], answer: MeetingReport, grounding: ground.Grounding
+) -> list[dict[str, str]]:
+    """The conversation so far plus what did not check out: one grounding re-ask."""
+    return [
+        *messages,
+        {"role": "assistant", "content": answer.model_dump_json(exclude_none=True)},
+        {"role": "user", "content": ground.reask_message(grounding.ungrounded)},
+    ]
+
+
+def _merged(first: Completion, second: Completion) -> Completion:
+    """The second answer, with what both calls cost."""
+    return replace(
+        second,
+        usage=first.usage + second.usage,
+        attempts=first.attempts + second.attempts,
+        latency=first.latency + second.latency,
+    )
+
+
 class Extractor:
     """Holds settings, prompt, cache and HTTP client, so repeated calls reuse them.
 
@@ -63,8 +85,13 @@ class Extractor:
         self._client: StructuredClient | None = None
 
     @property
+    def model(self) -> str:
+        """The model name results are filed under; the rules baseline is "rules"."""
+        return "rules" if self.settings.backend == "rules" else self.settings.model
+
+    @property
     def fingerprint(self) -> str:
-        return fingerprint(self.settings.model, self.prompt.hash, self.schema_hash)
+        return fingerprint(self.model, self.prompt.hash, self.schema_hash)
 
     def clean(self, article: str) -> str:
         return text.clean(article, max_chars=self.settings.max_input_chars)
@@ -80,20 +107,37 @@ class Extractor:
         hit = self._lookup(key)
         if hit is not None:
             return hit
-        completion = self._structured_client().structured(
-            self.prompt.render(cleaned), MeetingReport
-        )
-        return self._store(key, completion)
+        if self.settings.backend == "rules":
+            return self._from_rules(cleaned)
+        client = self._structured_client()
+        messages = self.prompt.render(cleaned)
+        first = client.structured(messages, MeetingReport)
+        grounding = ground.ground(first.value, cleaned)
+        if not self._should_reask(grounding):
+            return self._store(key, first, grounding)
+        second = client.structured(_followup(messages, first.value, grounding), MeetingReport)
+        return self._store(key, _merged(first, second), ground.ground(second.value, cleaned))
 
     async def arun(self, article: str) -> Extraction:
         cleaned, key = self._prepare(article)
         hit = self._lookup(key)
         if hit is not None:
             return hit
-        completion = await self._structured_client().astructured(
-            self.prompt.render(cleaned), MeetingReport
+        if self.settings.backend == "rules":
+            return self._from_rules(cleaned)
+        client = self._structured_client()
+        messages = self.prompt.render(cleaned)
+        first = await client.astructured(messages, MeetingReport)
+        grounding = ground.ground(first.value, cleaned)
+        if not self._should_reask(grounding):
+            return self._store(key, first, grounding)
+        second = await client.astructured(
+            _followup(messages, first.value, grounding), MeetingReport
         )
-        return self._store(key, completion)
+        return self._store(key, _merged(first, second), ground.ground(second.value, cleaned))
+
+    def _should_reask(self, grounding: ground.Grounding) -> bool:
+        return bool(grounding.ungrounded) and self.settings.grounding_reasks > 0
 
     def close(self) -> None:
         if self._client is not None:
@@ -105,11 +149,13 @@ class Extractor:
 
     def _prepare(self, article: str) -> tuple[str, CacheKey]:
         cleaned = self.clean(article)
-        self.settings.require_endpoint()  # before anything is sent or cached
+        if self.settings.backend == "llm":
+            self.settings.require_endpoint()  # before anything is sent or cached
         params = (
             ("temperature", self.settings.temperature),
             ("max_tokens", self.settings.max_tokens),
             ("reasks", self.settings.reasks),
+            ("grounding_reasks", self.settings.grounding_reasks),
         )
         key = CacheKey(
             model=self.settings.model,
@@ -140,8 +186,15 @@ class Extractor:
             return None
         return self._extraction(report, Usage(), 0, 0.0, cached=True)
 
-    def _store(self, key: CacheKey, completion: Any) -> Extraction:
-        report: MeetingReport = completion.value
+    def _from_rules(self, cleaned: str) -> Extraction:
+        started = time.perf_counter()
+        report = ground.ground(rules.extract_rules(cleaned), cleaned).report
+        return self._extraction(report, Usage(), 0, time.perf_counter() - started, cached=False)
+
+    def _store(
+        self, key: CacheKey, completion: Completion, grounding: ground.Grounding
+    ) -> Extraction:
+        report = grounding.report
         if self._cache is not None:
             self._cache.set(
                 key,
@@ -165,7 +218,7 @@ class Extractor:
             attempts=attempts,
             latency=latency,
             cached=cached,
-            model=self.settings.model,
+            model=self.model,
             prompt_id=self.prompt.id,
             prompt_hash=self.prompt.hash,
             schema_hash=self.schema_hash,

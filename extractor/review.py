@@ -302,12 +302,13 @@ def _table(classes: str, headers: Sequence[str], rows: Sequence[str]) -> str:
 
 def _reason(item: Item, article: str) -> str:
     value, span = item.value, item.value.span
+    if value.ungrounded_reason:
+        return value.ungrounded_reason
     if not (value.evidence or "").strip():
         return "no evidence quoted"
     if span is not None and value.grounded is not False and span.status != "none":
         return f"span {span.start}-{span.end} does not fit the article ({len(article)} characters)"
-    # Grounding may record why it failed; older reports carry no such field.
-    return getattr(value, "reason", None) or "evidence not found"
+    return value.ungrounded_reason or "evidence not found"
 
 
 def _columns(item: Item) -> dict[str, object]:

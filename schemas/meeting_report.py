@@ -58,6 +58,7 @@ class Grounded(BaseModel):
     )
     span: SkipJsonSchema[Span | None] = None
     grounded: SkipJsonSchema[bool | None] = None
+    ungrounded_reason: SkipJsonSchema[str | None] = None
 
 
 class Person(Grounded):

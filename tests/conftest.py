@@ -22,9 +22,22 @@ VALID_REPORT = {
     "meeting": {
         "kind": "periodic_review",
         "date": "2022-07-20",
-        "chairs": [{"name": "Lê Vũ Phương", "titles": ["Bí thư Huyện uỷ"]}],
+        "chairs": [
+            {
+                "name": "Lê Vũ Phương",
+                "titles": ["Bí thư Huyện uỷ"],
+                "evidence": "Đồng chí Lê Vũ Phương - Bí thư Huyện uỷ chủ trì hội nghị",
+            }
+        ],
     },
-    "indicators": [{"name": "Tổng giá trị sản xuất", "value": 3947, "unit": "tỷ đồng"}],
+    "indicators": [
+        {
+            "name": "Tổng giá trị sản xuất",
+            "value": 3947,
+            "unit": "tỷ đồng",
+            "evidence": "Tổng giá trị sản xuất đạt trên 3.947 tỷ đồng",
+        }
+    ],
 }
 ARTICLE = (
     "Ngày 20/7/2022, Huyện uỷ Duyên Hải tổ chức hội nghị sơ kết. Đồng chí Lê Vũ Phương - "

@@ -17,10 +17,11 @@ import pytest
 from extractor.batch import Batch, BatchOptions
 from extractor.config import load_settings
 from extractor.store import DB_NAME
-from tests.conftest import VALID_REPORT, answer_with
+from tests.conftest import ARTICLE, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI, Reply, completion, error_body
 
-BODY = "Ngày {n}/7/2022, Huyện uỷ Duyên Hải tổ chức hội nghị sơ kết số {n}. {fault}"
+# Every article holds the quotes of VALID_REPORT, so answers ground without a re-ask.
+BODY = ARTICLE + " Bài số {n}. {fault}"
 
 
 def write_feed(path: Path, faults: dict[int, str], count: int) -> Path:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from extractor import Extractor, InputError
 from extractor.errors import ConfigError
-from tests.conftest import ARTICLE, VALID_REPORT
+from tests.conftest import ARTICLE, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI
 
 
@@ -97,3 +99,42 @@ async def test_async_extract_uses_the_same_cache(settings_env: FakeOpenAI) -> No
     second = await extractor.arun(ARTICLE)
     assert second.cached and second.report == first.report
     assert len(settings_env.chat_requests) == 1
+
+
+def test_values_come_back_grounded_with_spans(settings_env: FakeOpenAI) -> None:
+    report = Extractor().extract(ARTICLE)
+    chair, indicator = report.meeting.chairs[0], report.indicators[0]
+    assert chair.grounded and indicator.grounded
+    cleaned = Extractor().clean(ARTICLE)
+    assert cleaned[indicator.span.start : indicator.span.end] == indicator.evidence
+    assert len(settings_env.chat_requests) == 1  # all grounded: no re-ask
+
+
+def test_ungrounded_value_is_reasked_once_then_kept_but_flagged(settings_env: FakeOpenAI) -> None:
+    invented = json.loads(json.dumps(VALID_REPORT))
+    invented["indicators"][0]["value"] = 9999  # not in its quote
+    settings_env.default = answer_with(invented)
+    result = Extractor().run(ARTICLE)
+    assert len(settings_env.chat_requests) == 2
+    reask = settings_env.chat_requests[1].body["messages"][-1]["content"]
+    assert "9999" in reask and "not in its quote" in reask
+    indicator = result.report.indicators[0]
+    assert indicator.grounded is False and "9999" in indicator.ungrounded_reason
+    assert result.report.meeting.chairs[0].grounded is True
+    assert result.usage.input_tokens == 2000 and result.attempts == 2
+
+
+def test_grounding_reask_fixes_the_value(settings_env: FakeOpenAI) -> None:
+    invented = json.loads(json.dumps(VALID_REPORT))
+    invented["indicators"][0]["evidence"] = "a quote that is nowhere in the article"
+    settings_env.enqueue(answer_with(invented))
+    report = Extractor().extract(ARTICLE)
+    assert len(settings_env.chat_requests) == 2
+    assert report.indicators[0].grounded is True
+
+
+def test_rules_backend_needs_no_endpoint_and_sends_nothing() -> None:
+    result = Extractor(backend="rules").run(ARTICLE)
+    assert result.model == "rules" and result.usage.total == 0
+    assert result.report.indicators[0].value == 3947
+    assert result.report.indicators[0].grounded is True
