@@ -16,6 +16,7 @@ import typer
 
 from extractor import compare, export, score, text
 from extractor import prompts as prompts_module
+from extractor import review_site as review_pages
 from extractor.batch import REPORTS_NAME, Batch, BatchOptions, Progress, Summary, dry_run_lines
 from extractor.config import Settings, load_settings
 from extractor.errors import (
@@ -88,6 +89,32 @@ def read_article(source: str) -> str:
     return text.decode(data)
 
 
+BackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend", help="llm (default when an endpoint is configured) or rules (offline)."
+    ),
+]
+
+
+def cli_settings(backend: str | None, **overrides: object) -> Settings:
+    """Settings for a command; with no endpoint configured, the offline rules baseline."""
+    settings = load_settings(backend=backend, **overrides)
+    if (
+        backend is None
+        and settings.backend == "llm"
+        and settings.base_url is None
+        and settings.api_key is None
+    ):
+        typer.echo(
+            "no model endpoint configured (OPENAI_API_KEY or EXTRACTOR_BASE_URL): "
+            "using the offline rules baseline",
+            err=True,
+        )
+        settings = settings.model_copy(update={"backend": "rules"})
+    return settings
+
+
 PromptOption = Annotated[
     str | None, typer.Option("--prompt", help="Prompt id from prompts/ or a YAML path.")
 ]
@@ -100,18 +127,22 @@ def extract_command(
     source: Annotated[str, typer.Argument(help="Article file (.txt, .html, .md), or - for stdin.")],
     prompt: PromptOption = None,
     model: ModelOption = None,
+    backend: BackendOption = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
     ] = False,
 ) -> None:
     """Extract one article and print its MeetingReport as JSON."""
     article = read_article(source)
-    extractor = Extractor(prompt=prompt, model=model, use_cache=False if no_cache else None)
+    settings = cli_settings(
+        backend, prompt=prompt, model=model, use_cache=False if no_cache else None
+    )
+    extractor = Extractor(settings)
     try:
         result = extractor.run(article)
     finally:
         extractor.close()
-    typer.echo(result.report.model_dump_json(indent=2, exclude={"__all__": set()}))
+    typer.echo(result.report.model_dump_json(indent=2))
     origin = "cache" if result.cached else f"{result.attempts} call(s), {result.latency:.1f}s"
     typer.echo(
         f"{result.model} / {result.prompt_id}: {origin}, "
@@ -186,6 +217,7 @@ def batch_command(
     out: Annotated[Path, typer.Option("--out", help="Output folder (state, reports.jsonl).")],
     prompt: PromptOption = None,
     model: ModelOption = None,
+    backend: BackendOption = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight.")] = 4,
     rpm: Annotated[int | None, typer.Option(min=1, help="Requests per minute limit.")] = None,
     tpm: Annotated[int | None, typer.Option(min=1, help="Tokens per minute limit.")] = None,
@@ -206,7 +238,7 @@ def batch_command(
     dry_run: Annotated[bool, typer.Option(help="List what would be sent, with estimates.")] = False,
 ) -> None:
     """Extract every new article in INBOX; skip what is done; resume after any interruption."""
-    settings = load_settings(prompt=prompt, model=model)
+    settings = cli_settings(backend, prompt=prompt, model=model)
     if via not in ("live", "batch-api"):
         raise InputError(f"unknown --via {via!r}; use live or batch-api")
     options = BatchOptions(
@@ -376,3 +408,22 @@ def _models_to_compare(
             f"no recordings under {cassettes}; record with `extractor compare --record`"
         )
     return recorded
+
+
+@app.command("review")
+@reports_errors
+def review_command(
+    target: Annotated[Path, typer.Argument(help="A report JSON file, or a batch output folder.")],
+    html: Annotated[Path, typer.Option("--html", help="Page to write (index page for a batch).")],
+    article: Annotated[Path | None, typer.Option(help="The article, for a single report.")] = None,
+) -> None:
+    """Render reports as HTML with every grounded value highlighted in its article."""
+    html.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        pages = review_pages.write_batch(target, html)
+        typer.echo(f"wrote {html} and {pages} article page(s)", err=True)
+        return
+    if article is None:
+        raise InputError("a single report needs --article, the article it was extracted from")
+    html.write_text(review_pages.single(target, read_article(str(article))), encoding="utf-8")
+    typer.echo(f"wrote {html}", err=True)

@@ -73,7 +73,6 @@ def recorder(mode: RecordMode) -> vcr.VCR:
         before_record_request=_scrub_request,
         before_record_response=_scrub_response,
         decode_compressed_response=True,
-        allow_playback_repeats=False,
     )
 
 
