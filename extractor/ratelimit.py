@@ -21,7 +21,7 @@ class RateLimiter:
     def __init__(self, rpm: int | None = None, tpm: int | None = None) -> None:
         self.rpm = rpm
         self.tpm = tpm
-        self._requests = AsyncLimiter(rpm, 60) if rpm else None
+        self._requests = _evenly_spaced(rpm) if rpm else None
         self._tokens = AsyncLimiter(tpm, 60) if tpm else None
         self._resume_at = 0.0
         self.pauses = 0
@@ -56,6 +56,12 @@ class RateLimiter:
     async def _wait_for_pause(self) -> None:
         while (delay := self._resume_at - time.monotonic()) > 0:
             await asyncio.sleep(delay)
+
+
+def _evenly_spaced(per_minute: int) -> AsyncLimiter:
+    # One request per 60/rpm seconds, no burst: a bucket that lets a burst out and then a
+    # steady rate can put twice the limit into one of the provider's sliding windows.
+    return AsyncLimiter(1, 60 / per_minute)
 
 
 def _seconds(value: str | None) -> float | None:

@@ -98,12 +98,14 @@ class FakeOpenAI:
         *,
         latency: float = 0.0,
         rpm_limit: int | None = None,
+        rate_window: float = 60.0,
     ) -> None:
         self.default = default or (
             lambda request: Reply(body=completion(request.body, content="{}"))
         )
         self.latency = latency
-        self.rpm_limit = rpm_limit
+        self.rpm_limit = rpm_limit  # requests allowed per `rate_window` seconds
+        self.rate_window = rate_window
         self.requests: list[Request] = []
         self.rejected_429 = 0
         self._queue: deque[Reply | Responder] = deque()
@@ -153,11 +155,11 @@ class FakeOpenAI:
             return None
         now = time.monotonic()
         with self._lock:
-            while self._window and now - self._window[0] >= 60:
+            while self._window and now - self._window[0] >= self.rate_window:
                 self._window.popleft()
             if len(self._window) >= self.rpm_limit:
                 self.rejected_429 += 1
-                wait = 60 - (now - self._window[0])
+                wait = self.rate_window - (now - self._window[0])
                 return Reply(
                     status=429,
                     body=error_body("Rate limit reached for requests", "requests"),
