@@ -149,8 +149,11 @@ def run_model(
         for article_id, text in articles.items():
             path = recording.cassette_path(cassettes, suite, settings.model, prompt_id, article_id)
             mode: recording.RecordMode = "new_episodes" if record else "none"
-            with recording.cassette(path, mode):
-                runs.append(_run_one(extractor, article_id, text))
+            try:
+                with recording.cassette(path, mode):
+                    runs.append(_run_one(extractor, article_id, text))
+            except CassetteMissing as missing:
+                raise CassetteMissing(f"{path}: {missing}") from None
             if progress:
                 progress(f"{prompt_id} @ {settings.model}: {article_id} {_status(runs[-1])}")
     finally:

@@ -1,0 +1,109 @@
+"""Prompt comparison: record against the fake server, replay offline, gate on a baseline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor import compare, score
+from extractor.config import load_settings
+from extractor.errors import CassetteMissing, ConfigError
+from tests.conftest import GOLD, ROOT, SEEDS
+from tests.fake_openai import FakeOpenAI, Reply, completion
+
+SEED = "000_f40202a10ffa9ca2"
+
+
+def gold_answer(seed_id: str, *, worse: bool):
+    """Answers with the gold report; the terse prompt gets it without its chairs and date."""
+    report = json.loads((GOLD / f"{seed_id}.json").read_text(encoding="utf-8"))
+    if worse:
+        report["meeting"]["chairs"] = []
+        report["meeting"]["date"] = "2021-01-01"
+    return report
+
+
+def responder(request):
+    terse = "Summarize the article" in request.body["messages"][0]["content"]
+    return Reply(body=completion(request.body, arguments=gold_answer(SEED, worse=terse)))
+
+
+@pytest.fixture
+def recorded(tmp_path: Path) -> Path:
+    """Cassettes for two prompts over one seed, recorded from the fake server."""
+    cassettes = tmp_path / "cassettes"
+    articles = compare.load_articles(SEEDS, [SEED])
+    with FakeOpenAI(default=responder) as server:
+        settings = compare.record_settings(
+            load_settings(base_url=server.base_url), cassettes, "fake-model", notes="fake server"
+        )
+        for prompt_id in ("v1-zero-shot", "v0-terse"):
+            compare.run_model(settings, prompt_id, articles, cassettes=cassettes, record=True)
+    return cassettes
+
+
+def replay(cassettes: Path, prompt_id: str) -> compare.Candidate:
+    golds = {SEED: score.load_reports(GOLD)[SEED]}
+    settings = compare.replay_settings(load_settings(), cassettes, "fake-model")
+    runs = compare.run_model(
+        settings, prompt_id, compare.load_articles(SEEDS, [SEED]), cassettes=cassettes
+    )
+    return compare.candidate(prompt_id, "fake-model", runs, golds, 0.0)
+
+
+def test_replay_is_offline_and_scores_the_recorded_answers(recorded: Path) -> None:
+    assert compare.recorded_models(recorded) == ["fake-model"]
+    good = replay(recorded, "v1-zero-shot")  # the server is gone: cassettes only
+    assert good.failures == 0
+    assert good.scores.overall == pytest.approx(1.0)
+    assert good.usage.input_tokens == 1000
+
+
+def test_baseline_gate_names_exactly_the_fields_that_dropped(recorded: Path) -> None:
+    rows = [replay(recorded, "v1-zero-shot"), replay(recorded, "v0-terse")]
+    dropped = compare.regressions(rows, "v1-zero-shot", max_drop=0.05)
+    assert dropped == {"v0-terse @ fake-model": ["meeting.date", "meeting.chairs", "overall"]}
+    assert compare.regressions(rows, "v1-zero-shot", max_drop=1.0) == {}
+
+
+def test_table_and_json_carry_every_field(recorded: Path) -> None:
+    rows = [replay(recorded, "v1-zero-shot"), replay(recorded, "v0-terse")]
+    table = compare.render_markdown(rows)
+    assert "| meeting.chairs | 1.000 | 0.000 |" in table
+    assert "| failures | 0/1 | 0/1 |" in table
+    data = json.loads(compare.to_json(rows))
+    assert data[1]["fields"]["meeting.date"] == 0.0 and data[0]["overall"] == 1.0
+
+
+def test_unrecorded_prompt_stops_the_comparison_with_how_to_record(recorded: Path) -> None:
+    with pytest.raises(CassetteMissing, match="extractor compare --record"):
+        replay(recorded, "v2-glossary-example")
+
+
+def test_unknown_model_says_how_to_record(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--record --model nobody"):
+        compare.replay_settings(load_settings(), tmp_path, "nobody")
+
+
+def test_rules_baseline_row_needs_no_model() -> None:
+    golds = score.load_reports(GOLD)
+    row = compare.rules_candidate(compare.load_articles(SEEDS, golds), golds)
+    assert row.label == "rules" and row.failures == 0 and row.usage.total == 0
+    assert 0.2 < row.scores.overall < 1.0
+
+
+def test_compare_command_on_committed_cassettes_runs_offline(tmp_path: Path) -> None:
+    if not list((ROOT / "cassettes" / "seeds").glob("*/recording.json")):
+        pytest.fail("no committed cassettes: record them with `extractor compare --record`")
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor", "compare", "--prompt", "v1-zero-shot",
+         "--json", str(tmp_path / "out.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "| **overall** |" in result.stdout and "smollm2-135m" in result.stdout
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["prompt"] == "rules"
