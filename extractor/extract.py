@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from extractor.prompts import Prompt
 from extractor.schemas.meeting_report import MeetingReport, schema_hash
 
 log = logging.getLogger(__name__)
+Messages = list[dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -103,37 +105,40 @@ class Extractor:
         return (await self.arun(article)).report
 
     def run(self, article: str) -> Extraction:
-        cleaned, key = self._prepare(article)
-        hit = self._lookup(key)
-        if hit is not None:
-            return hit
-        if self.settings.backend == "rules":
-            return self._from_rules(cleaned)
-        client = self._structured_client()
-        messages = self.prompt.render(cleaned)
-        first = client.structured(messages, MeetingReport)
-        grounding = ground.ground(first.value, cleaned)
-        if not self._should_reask(grounding):
-            return self._store(key, first, grounding)
-        second = client.structured(_followup(messages, first.value, grounding), MeetingReport)
-        return self._store(key, _merged(first, second), ground.ground(second.value, cleaned))
+        steps = self._steps(article)
+        client = self._structured_client
+        try:
+            messages = next(steps)
+            while True:  # each step asks the model once; the answer goes back in
+                messages = steps.send(client().structured(messages, MeetingReport))
+        except StopIteration as done:
+            return done.value
 
     async def arun(self, article: str) -> Extraction:
+        steps = self._steps(article)
+        client = self._structured_client
+        try:
+            messages = next(steps)
+            while True:
+                messages = steps.send(await client().astructured(messages, MeetingReport))
+        except StopIteration as done:
+            return done.value
+
+    def _steps(self, article: str) -> Generator[Messages, Completion, Extraction]:
+        """The whole pipeline, written once for both drivers: it yields the messages to send
+        and receives each validated completion (sans-IO, so sync and async share it)."""
         cleaned, key = self._prepare(article)
         hit = self._lookup(key)
         if hit is not None:
             return hit
         if self.settings.backend == "rules":
             return self._from_rules(cleaned)
-        client = self._structured_client()
         messages = self.prompt.render(cleaned)
-        first = await client.astructured(messages, MeetingReport)
+        first = yield messages
         grounding = ground.ground(first.value, cleaned)
         if not self._should_reask(grounding):
             return self._store(key, first, grounding)
-        second = await client.astructured(
-            _followup(messages, first.value, grounding), MeetingReport
-        )
+        second = yield _followup(messages, first.value, grounding)
         return self._store(key, _merged(first, second), ground.ground(second.value, cleaned))
 
     def _should_reask(self, grounding: ground.Grounding) -> bool:
