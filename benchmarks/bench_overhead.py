@@ -86,7 +86,8 @@ def main() -> None:
     for path in sorted((ROOT / "seeds" / "articles").glob("*.txt")):
         article = clean(path.read_text(encoding="utf-8"), max_chars=60_000)
         print(
-            f"| {path.stem} | {tokens.count(article)} | {tokens.estimate_input(prompt.render(article))} |"
+            f"| {path.stem} | {tokens.count(article)} "
+            f"| {tokens.estimate_input(prompt.render(article))} |"
         )
 
 

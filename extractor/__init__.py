@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from extractor.errors import (
@@ -27,8 +28,8 @@ from extractor.schemas.meeting_report import MeetingReport
 __all__ = [
     "CassetteMissing",
     "ConfigError",
-    "ExtractionFailed",
     "Extraction",
+    "ExtractionFailed",
     "Extractor",
     "ExtractorError",
     "InputError",
@@ -41,8 +42,9 @@ __all__ = [
     "extract_report",
 ]
 
-_extractors: dict[tuple, Extractor] = {}
+_extractors: OrderedDict[tuple, Extractor] = OrderedDict()
 _lock = threading.Lock()
+_KEEP = 8  # configurations kept open; the least recently used beyond that is closed
 
 
 def _shared_extractor(overrides: dict[str, Any]) -> Extractor:
@@ -57,6 +59,9 @@ def _shared_extractor(overrides: dict[str, Any]) -> Extractor:
     with _lock:
         if key not in _extractors:
             _extractors[key] = Extractor(**overrides)
+            while len(_extractors) > _KEEP:
+                _extractors.popitem(last=False)[1].close()
+        _extractors.move_to_end(key)
         return _extractors[key]
 
 

@@ -56,7 +56,12 @@ class ReportCache:
         digest = key.digest()
         try:
             raw = self._cache.get(digest)
-            return None if raw is None else json.loads(raw)
+            if raw is None:
+                return None
+            entry = json.loads(raw)
+            if not isinstance(entry, dict):
+                raise TypeError(f"entry is a {type(entry).__name__}, not an object")
+            return entry
         except (OSError, sqlite3.Error, ValueError, TypeError) as error:
             log.warning("cache entry %s unreadable (%s); treating as a miss", digest[:12], error)
             self.discard(key)

@@ -388,7 +388,8 @@ def compare_command(
         dropped = compare.regressions(rows, baseline, max_drop)
         for label, fields in dropped.items():
             typer.echo(
-                f"regression: {label} fell more than {max_drop} below {baseline} on: {', '.join(fields)}",
+                f"regression: {label} fell more than {max_drop} below {baseline} "
+                f"on: {', '.join(fields)}",
                 err=True,
             )
         if dropped:

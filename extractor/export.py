@@ -26,8 +26,15 @@ def to_csv(rows: Iterable[StoredExtraction]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for row in rows:
-        writer.writerow(_flat(row))
+        writer.writerow({key: _inert(value) for key, value in _flat(row).items()})
     return buffer.getvalue()
+
+
+def _inert(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def _record(row: StoredExtraction) -> dict:

@@ -37,7 +37,7 @@ def article_id(source: str, content: str) -> str:
 
 def discover(inbox: Path, *, max_bytes: int) -> Iterator[InboxItem]:
     """Every article in a folder or JSONL feed, in a stable order."""
-    if inbox.is_file() and inbox.suffix == ".jsonl":
+    if inbox.is_file() and inbox.suffix.lower() == ".jsonl":
         yield from _from_jsonl(inbox, max_bytes=max_bytes)
     elif inbox.is_dir():
         yield from _from_folder(inbox, max_bytes=max_bytes)

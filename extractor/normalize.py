@@ -118,7 +118,10 @@ def coerce_number(value: object) -> object:
     """Validator helper: turn a number written as text into a float; leave the rest alone."""
     if isinstance(value, str):
         parsed = parse_number(value)
-        return parsed if parsed is not None else (None if not value.strip() else value)
+        if parsed is None:
+            return None if not value.strip() else value
+        # "giảm 3%" is a change of -3: the word carries the sign the digits do not.
+        return -abs(parsed) if fold(value).startswith(fold("giảm")) else parsed
     return value
 
 

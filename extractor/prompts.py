@@ -54,6 +54,13 @@ class Prompt:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
+def _text(data: dict, field: str) -> str:
+    value = data[field]
+    if not isinstance(value, (str, int)):  # "system: null" must not become the text "None"
+        raise TypeError(f"{field!r} must be text, not {type(value).__name__}")
+    return str(value)
+
+
 def prompts_dir() -> Path:
     return Path(str(resources.files("extractor.prompt_files")))
 
@@ -70,16 +77,16 @@ def load(name: str) -> Prompt:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         prompt = Prompt(
-            id=str(data["id"]),
-            system=str(data["system"]),
-            user=str(data["user"]),
-            notes=str(data.get("notes", "")),
+            id=_text(data, "id"),
+            system=_text(data, "system"),
+            user=_text(data, "user"),
+            notes=str(data.get("notes") or ""),
             examples=tuple(
-                Example(article=str(e["article"]), report=str(e["report"]))
+                Example(article=_text(e, "article"), report=_text(e, "report"))
                 for e in data.get("examples") or ()
             ),
         )
-    except (yaml.YAMLError, KeyError, TypeError) as error:
+    except (yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as error:
         raise PromptError(f"prompt file {path} is malformed: {error}") from None
     if ARTICLE_SLOT not in prompt.user:
         raise PromptError(f"prompt {prompt.id!r}: the user template lacks {ARTICLE_SLOT}")

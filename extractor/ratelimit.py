@@ -39,12 +39,12 @@ class RateLimiter:
         """Called with every HTTP response: learn pauses from 429s and rate-limit headers."""
         pause = None
         if status == 429:
-            pause = _seconds(headers.get("retry-after")) or 1.0
+            pause = _or_default(_seconds(headers.get("retry-after")))
         elif headers.get("x-ratelimit-remaining-requests") == "0":
-            pause = _reset_seconds(headers.get("x-ratelimit-reset-requests")) or 1.0
+            pause = _or_default(_reset_seconds(headers.get("x-ratelimit-reset-requests")))
         elif headers.get("x-ratelimit-remaining-tokens") == "0":
-            pause = _reset_seconds(headers.get("x-ratelimit-reset-tokens")) or 1.0
-        if pause is not None:
+            pause = _or_default(_reset_seconds(headers.get("x-ratelimit-reset-tokens")))
+        if pause:
             self._pause(pause)
 
     def _pause(self, seconds: float) -> None:
@@ -62,6 +62,11 @@ def _evenly_spaced(per_minute: int) -> AsyncLimiter:
     # One request per 60/rpm seconds, no burst: a bucket that lets a burst out and then a
     # steady rate can put twice the limit into one of the provider's sliding windows.
     return AsyncLimiter(1, 60 / per_minute)
+
+
+def _or_default(seconds: float | None) -> float:
+    """The provider's figure when it gives one (0 means go on), else a one-second pause."""
+    return 1.0 if seconds is None else seconds
 
 
 def _seconds(value: str | None) -> float | None:

@@ -182,7 +182,7 @@ class Store:
              usage.output_tokens, latency, int(cached), run_id, now, now),
         )  # fmt: skip
 
-    def save_failed(
+    def save_failed(  # a failure never overwrites a good report (say, a --reprocess that fails)
         self,
         article_id: str,
         fingerprint: str,
@@ -199,7 +199,8 @@ class Store:
                 input_tokens, output_tokens, run_id, created_at, updated_at)
             VALUES (?, ?, 'failed', ?, 1, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (article_id, fingerprint) DO UPDATE SET
-                status = 'failed', error = excluded.error, failures = failures + 1,
+                status = CASE WHEN status = 'ok' THEN 'ok' ELSE 'failed' END,
+                error = excluded.error, failures = failures + 1,
                 attempts = attempts + excluded.attempts,
                 input_tokens = input_tokens + excluded.input_tokens,
                 output_tokens = output_tokens + excluded.output_tokens,
@@ -275,12 +276,14 @@ class Store:
 def migrate(db: sqlite3.Connection) -> None:
     """Apply the migrations not yet recorded, each in its own transaction."""
     db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)")
-    applied = {row[0] for row in db.execute("SELECT name FROM migrations")}
     for migration in MIGRATIONS:
-        if migration.__name__ in applied:
-            continue
-        db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")  # read what is applied under the write lock: no race
         try:
+            if db.execute(
+                "SELECT 1 FROM migrations WHERE name = ?", (migration.__name__,)
+            ).fetchone():
+                db.execute("COMMIT")
+                continue
             migration(db)
             db.execute(
                 "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",

@@ -34,25 +34,29 @@ _FOOTER_MARKERS = (
     "ghi rõ nguồn",
 )
 _COUNTER = re.compile(r"^[•\-\s]*(đang online|hôm nay|trong tuần|tất cả|lượt xem)\s*:", re.I)
-_PLACEHOLDER = re.compile(r"^(anh-tin-bai|ảnh minh họa|image|photo)$", re.IGNORECASE)
+_PLACEHOLDERS = ("anh-tin-bai", "ảnh minh họa", "image", "photo")  # compared tone-free
+_BLOCK_TAGS = [
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
+    "th", "article", "section", "blockquote", "figure", "figcaption", "pre", "dd", "dt",
+]  # fmt: skip
 
 
 def decode(data: bytes) -> str:
     """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("input looks binary (NUL bytes), not an article")
-    for encoding in ("utf-8-sig", "utf-16"):
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            if encoding == "utf-16":
-                raise InputError(f"input is not valid UTF-16: {error.reason}") from None
-            position = error.start
-    raise InputError(
-        f"input is not UTF-8 text (invalid byte at offset {position}); convert it to UTF-8 first"
-    )
+            raise InputError(f"input is not valid UTF-16: {error.reason}") from None
+    if b"\x00" in data:
+        raise InputError("input looks binary (NUL bytes), not an article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # BOM stripped
+        raise InputError(
+            f"input is not UTF-8 text (invalid byte at offset {offset}); convert it to UTF-8 first"
+        ) from None
 
 
 def clean(text: str, *, max_chars: int) -> str:
@@ -63,7 +67,8 @@ def clean(text: str, *, max_chars: int) -> str:
         raise InputError(f"input is {len(text):,} characters, far over the {max_chars:,} limit")
     if _HTML_HINT.search(text):
         text = html_to_text(text)
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).replace("\r\n", "\n")
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = "\n".join(_article_lines(text.split("\n"))).strip()
     if not cleaned:
         raise InputError("article is empty (nothing but whitespace or page furniture)")
@@ -82,7 +87,13 @@ def html_to_text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
         tag.decompose()
-    return soup.get_text("\n")
+    # Line breaks around blocks only: "<p>đạt <b>3.947</b> tỷ đồng</p>" stays one line.
+    for tag in soup(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for tag in soup("br"):
+        tag.replace_with("\n")
+    return re.sub(r"\n\s*\n", "\n", soup.get_text())  # one line per block
 
 
 def _looks_binary(text: str) -> bool:
@@ -98,7 +109,7 @@ def _article_lines(lines: list[str]) -> list[str]:
         line = raw.strip()
         if _is_footer_start(line) and kept:
             break
-        if _COUNTER.match(line) or _PLACEHOLDER.match(line):
+        if _COUNTER.match(line) or _tone_free(line) in _PLACEHOLDER_KEYS:
             continue
         if line and line == previous:  # a caption printed twice
             continue
@@ -114,8 +125,17 @@ def _tone_free(text: str) -> str:
 
 
 _FOOTER_KEYS = tuple(_tone_free(marker) for marker in _FOOTER_MARKERS)
+_PLACEHOLDER_KEYS = frozenset(_tone_free(marker) for marker in _PLACEHOLDERS)
 
 
 def _is_footer_start(line: str) -> bool:
     # Short lines only: a paragraph that happens to open with "Bình luận" is still article.
-    return 0 < len(line) < 80 and _tone_free(line).startswith(_FOOTER_KEYS)
+    if not 0 < len(line) < 80:
+        return False
+    key = _tone_free(line)
+    # The marker must end a word ("Tin khác", not "Tin khách hàng"); a glued
+    # "Bản đồ hành chínhThống kê truy cập" still starts the footer (capital after it).
+    return any(
+        key.startswith(marker) and not line[len(marker) : len(marker) + 1].islower()
+        for marker in _FOOTER_KEYS
+    )

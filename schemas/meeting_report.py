@@ -159,6 +159,12 @@ class Indicator(Grounded):
         "chưa thực hiện -> not_started, đánh giá vào cuối năm -> to_be_assessed.",
     )
 
+    @field_validator("value", "target", "percent_of_target", "change_percent", mode="before")
+    @classmethod
+    def _numbers_from_text(cls, value: object) -> object:
+        # Before the `| None` union is tried, so "" becomes None rather than an error.
+        return normalize.coerce_number(value)
+
 
 class Meeting(BaseModel):
     name: str | None = Field(default=None, description="The meeting's name as printed.")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from extractor.schemas.meeting_report import MeetingReport
 
 from extractor.client import StructuredClient
 from extractor.config import load_settings
 from extractor.errors import ConfigError, ExtractionFailed, ProviderError, TruncatedOutput
+from extractor.schemas.meeting_report import MeetingReport
 from tests.conftest import VALID_REPORT
 from tests.fake_openai import FakeOpenAI, Reply, completion, error_body
 

@@ -22,7 +22,9 @@ def test_recording_strips_credentials_and_replays_offline(tmp_path: Path) -> Non
     tape_path = tmp_path / "tape.yaml"
     secret = "sk-test-" + "x" * 40
     with FakeOpenAI(default=answer_with(VALID_REPORT)) as server:
-        settings = load_settings(base_url=server.base_url, model="m", api_key=secret, use_cache=False)
+        settings = load_settings(
+            base_url=server.base_url, model="m", api_key=secret, use_cache=False
+        )
         with recording.cassette(tape_path, "new_episodes"):
             recorded = Extractor(settings).extract(ARTICLE)
         base_url = server.base_url
@@ -52,7 +54,10 @@ def test_changed_prompt_misses_instead_of_replaying_an_old_answer(tmp_path: Path
 
 def test_missing_cassette_says_how_to_record(tmp_path: Path) -> None:
     settings = load_settings(base_url="http://127.0.0.1:9/v1", model="m", use_cache=False)
-    with recording.cassette(tmp_path / "absent.yaml", "none"), pytest.raises(CassetteMissing) as caught:
+    with (
+        recording.cassette(tmp_path / "absent.yaml", "none"),
+        pytest.raises(CassetteMissing) as caught,
+    ):
         Extractor(settings).extract(ARTICLE)
     assert "record it against a live endpoint" in str(caught.value)
 
@@ -65,7 +70,9 @@ def test_seed_cassettes_from_a_real_model_are_committed() -> None:
     )
     for model in models:
         info = recording.read_info(CASSETTES / "seeds" / model)
-        assert info is not None and info.model and info.notes, f"{model}: recording.json must name the model"
+        assert info is not None and info.model and info.notes, (
+            f"{model}: recording.json must name the model"
+        )
 
 
 @pytest.mark.cassette

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from extractor.schemas.meeting_report import Meeting, MeetingReport, Person
 
 from extractor.errors import InputError
+from extractor.schemas.meeting_report import Meeting, MeetingReport, Person
 from extractor.score import (
     ReportScore,
     load_reports,

@@ -1,0 +1,155 @@
+"""The public API in extractor/__init__.py, against the local fake OpenAI server."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import extractor
+from extractor import (
+    ConfigError,
+    ExtractionFailed,
+    ExtractorError,
+    InputError,
+    MeetingReport,
+    aextract_report,
+    extract_report,
+)
+from tests.conftest import ARTICLE, VALID_REPORT
+from tests.fake_openai import FakeOpenAI
+
+PUBLIC = {
+    "CassetteMissing",
+    "ConfigError",
+    "ExtractionFailed",
+    "Extraction",
+    "Extractor",
+    "ExtractorError",
+    "InputError",
+    "MeetingReport",
+    "PromptError",
+    "ProviderError",
+    "TruncatedOutput",
+    "Usage",
+    "aextract_report",
+    "extract_report",
+}
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    assert len(extractor.__all__) == len(set(extractor.__all__))
+    assert set(extractor.__all__) == PUBLIC
+
+
+def test_every_public_name_resolves() -> None:
+    for name in extractor.__all__:
+        obj = getattr(extractor, name)
+        assert inspect.isclass(obj) or inspect.isfunction(obj), name
+        assert obj.__module__.startswith("extractor"), name
+
+
+def test_no_public_class_or_function_is_left_out_of_all() -> None:
+    exported = {
+        name
+        for name, obj in vars(extractor).items()
+        if not name.startswith("_")
+        and (inspect.isclass(obj) or inspect.isfunction(obj))
+        and getattr(obj, "__module__", "").startswith("extractor")
+    }
+    assert exported == set(extractor.__all__)
+
+
+def test_star_import_gives_the_public_names() -> None:
+    namespace: dict = {}
+    exec("from extractor import *", namespace)
+    assert set(namespace) - {"__builtins__"} == PUBLIC
+
+
+def test_error_tree() -> None:
+    for name in ("ConfigError", "InputError", "PromptError", "CassetteMissing"):
+        assert issubclass(getattr(extractor, name), ExtractorError), name
+    for name in ("TruncatedOutput", "ProviderError"):
+        assert issubclass(getattr(extractor, name), ExtractionFailed), name
+    assert issubclass(ExtractionFailed, ExtractorError)
+
+
+def test_extract_report_against_the_fake_server(settings_env: FakeOpenAI) -> None:
+    report = extract_report(ARTICLE)
+    assert isinstance(report, MeetingReport)
+    assert report.meeting is not None
+    assert report.meeting.chairs[0].name == "Lê Vũ Phương"
+    assert report.indicators[0].value == 3947
+    assert report.indicators[0].grounded is True
+    body = settings_env.chat_requests[0].body
+    assert body["model"] == "fake-model"
+    assert "Lê Vũ Phương" in body["messages"][-1]["content"]
+
+
+def test_two_calls_make_one_request(settings_env: FakeOpenAI) -> None:
+    before = len(extractor._extractors)
+    first = extract_report(ARTICLE)
+    second = extract_report(ARTICLE)
+    assert second == first
+    assert len(settings_env.chat_requests) == 1  # the second came from the cache
+    assert len(extractor._extractors) == before + 1  # one shared Extractor for both
+
+
+def test_shared_extractor_is_per_configuration(settings_env: FakeOpenAI) -> None:
+    extract_report(ARTICLE)
+    extract_report(ARTICLE, model="other-model")
+    extract_report(ARTICLE, prompt="v2-glossary-example")
+    assert [r.body["model"] for r in settings_env.chat_requests] == [
+        "fake-model",
+        "other-model",
+        "fake-model",
+    ]
+    assert "Worked example 1." in settings_env.chat_requests[2].body["messages"][0]["content"]
+
+
+def test_use_cache_false_sends_every_time(settings_env: FakeOpenAI) -> None:
+    extract_report(ARTICLE, use_cache=False)
+    extract_report(ARTICLE, use_cache=False)
+    assert len(settings_env.chat_requests) == 2
+
+
+def test_environment_change_takes_effect(
+    settings_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extract_report(ARTICLE)
+    monkeypatch.setenv("EXTRACTOR_MODEL", "env-changed")
+    extract_report(ARTICLE)
+    assert [r.body["model"] for r in settings_env.chat_requests] == ["fake-model", "env-changed"]
+
+
+async def test_aextract_report(settings_env: FakeOpenAI) -> None:
+    first = await aextract_report(ARTICLE)
+    second = await aextract_report(ARTICLE)
+    assert first.meeting is not None
+    assert first.meeting.chairs[0].name == VALID_REPORT["meeting"]["chairs"][0]["name"]
+    assert second == first
+    assert len(settings_env.chat_requests) == 1
+
+
+async def test_sync_and_async_share_the_cache(settings_env: FakeOpenAI) -> None:
+    extract_report(ARTICLE)
+    report = await aextract_report(ARTICLE)
+    assert report.indicators[0].value == 3947
+    assert len(settings_env.chat_requests) == 1
+
+
+def test_bad_input_is_refused_before_any_request(settings_env: FakeOpenAI) -> None:
+    with pytest.raises(InputError, match="empty"):
+        extract_report("   ")
+    assert settings_env.chat_requests == []
+
+
+def test_without_endpoint_is_config_error() -> None:
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        extract_report(ARTICLE)
+
+
+def test_invalid_setting_override_is_config_error(settings_env: FakeOpenAI) -> None:
+    with pytest.raises(ConfigError, match="max_tokens"):
+        extract_report(ARTICLE, max_tokens=0)
+    assert settings_env.chat_requests == []
