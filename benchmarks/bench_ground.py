@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from extractor.ground import align, ground, iter_grounded
+from extractor.align import align
+from extractor.ground import ground, iter_grounded
 from extractor.schemas.meeting_report import MeetingReport
 from extractor.text import clean
 

@@ -1,36 +1,16 @@
-"""Grounding: align every evidence quote of a report to offsets in the cleaned article, and
-check that each value (name, number, code) sits inside its own quote.
-
-Alignment cascade for one quote, first hit wins:
-
-1. exact       `article.find(quote)`.
-2. normalized  the same words after folding both sides: case, whitespace runs (NBSP, newlines),
-               NFC/NFD, old/new tone placement ("uỷ"/"ủy") and punctuation variants (dashes,
-               curly quotes, spaces around punctuation) do not matter; tones and the
-               punctuation itself still do, so "Hoa" never matches "Hòa" and "3,947" never
-               matches "3.947".
-3. fuzzy       a folded window around the quote's rarest words whose `difflib` similarity
-               ratio is at least FUZZY_THRESHOLD (a dropped word, a typo).
-4. none        no span.
-
-Why not `normalize.fold_chars`: it strips tones and erases punctuation, so every candidate
-needs a second check with `normalize.fold`, the first tone-free hit may be the wrong word, and
-"3,947" folds like "3.947". The key below keeps each word's tones, moved to the word's end
-as `fold` does, while every key character remembers its source offsets; a plain substring
-search on it is already tone-sensitive and placement-insensitive.
+"""Grounding: check every value of a report against the cleaned article. Each evidence quote
+is aligned to its span (see align.py), and each value (name, number, code) must sit inside
+its own quote; what fails is listed with a reason and can be re-asked once.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-from functools import cached_property, lru_cache
-from itertools import islice
 
+from extractor.align import IndexedArticle, align_in
 from extractor.normalize import NUMBER_RE, fold, parse_number, resolution_code
 from extractor.schemas.meeting_report import (
     Grounded,
@@ -38,221 +18,7 @@ from extractor.schemas.meeting_report import (
     MeetingReport,
     Person,
     Resolution,
-    Span,
 )
-
-# A fuzzy match needs this difflib ratio between the folded quote and the article window.
-# Dropping one short word from a seed quote of five or more words scores 0.85-0.95; from a
-# four-word quote ("còn 934 hộ nghèo" -> "934 hộ nghèo") 0.848, which is rejected.
-FUZZY_THRESHOLD = 0.85
-# Shorter quotes are too easy to match by chance; longer ones cost too much to compare.
-FUZZY_MIN_WORDS = 3
-FUZZY_MAX_WORDS = 60
-# Work cap: windows are only tried around this many occurrences of the quote's rarest words.
-FUZZY_MAX_ANCHOR_HITS = 12
-
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_TONE_RE = re.compile(f"[{_TONES}]")
-_DROP_TONES = dict.fromkeys(map(ord, _TONES))
-_WORD = r"[\w\u0300-\u036f]+"  # letters and digits with their combining marks (NFD text)
-_KEY_WORD = re.compile(_WORD)
-_TOKEN = re.compile(rf"({_WORD})|(\s+)|(.)", re.DOTALL)
-_CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)  # a character and its combining marks
-_EDGE_PUNCTUATION = " \t\n\u00a0.,;:!?…\"'“”‘’«»()[]-–—"
-_PUNCTUATION = str.maketrans(
-    {
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-        **dict.fromkeys("“”„‟«»″", '"'),
-        **dict.fromkeys("‘’‚‛′`", "'"),
-        "…": "...",
-    }
-)
-
-
-# ---------------------------------------------------------------- folding
-
-
-class _Folded:
-    """A comparison key and, for each of its characters, the source span it came from."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def add(self, chars: str, start: int, end: int) -> None:
-        """Key characters that all come from text[start:end]."""
-        self.parts.append(chars)
-        self.starts.extend([start] * len(chars))
-        self.ends.extend([end] * len(chars))
-
-    def add_run(self, chars: str, start: int) -> None:
-        """Key characters that come one for one from text[start:start + len(chars)]."""
-        self.parts.append(chars)
-        self.starts.extend(range(start, start + len(chars)))
-        self.ends.extend(range(start + 1, start + len(chars) + 1))
-
-    @cached_property
-    def key(self) -> str:  # read once the text is folded
-        return "".join(self.parts)
-
-    def source(self, key_start: int, key_end: int) -> tuple[int, int]:
-        return self.starts[key_start], self.ends[key_end - 1]
-
-
-def _fold_with_offsets(text: str) -> _Folded:
-    """Fold like `normalize.fold` (tones moved to the word's end) but keep punctuation,
-    canonicalized, with spaces around it dropped; a whitespace run between words is one space."""
-    out = _Folded()
-    space: tuple[int, int] | None = None  # a pending whitespace run
-    after_word = False
-    for match in _TOKEN.finditer(text):
-        word, blank, other = match.groups()
-        if word:
-            if after_word and space:
-                out.add(" ", *space)
-            _fold_word(word, match.start(), out)
-            space, after_word = None, True
-        elif blank:
-            space = space or match.span()
-        elif unicodedata.category(other) != "Cf":  # zero-width and soft-hyphen characters vanish
-            out.add(other.translate(_PUNCTUATION).casefold(), *match.span())
-            space, after_word = None, False
-    return out
-
-
-def _fold_word(word: str, start: int, out: _Folded) -> None:
-    base, tones = _word_key(word)
-    if len(base) == len(word):  # the usual NFC word: one key character per source character
-        out.add_run(base, start)
-    else:  # NFD text, or a letter that casefolds to two: map each letter with its marks
-        for cluster in _CLUSTER.finditer(word):
-            letter, _ = _word_key(cluster.group())
-            out.add(letter, start + cluster.start(), start + cluster.end())
-    if tones:
-        out.add(tones, start + len(word) - 1, start + len(word))
-
-
-@lru_cache(maxsize=8192)  # articles repeat their words: a third of them are distinct
-def _word_key(word: str) -> tuple[str, str]:
-    """The word's letters without tone marks, and its tone marks."""
-    decomposed = unicodedata.normalize("NFD", word.casefold())
-    letters = unicodedata.normalize("NFC", decomposed.translate(_DROP_TONES))
-    return letters, "".join(_TONE_RE.findall(decomposed))
-
-
-def _is_word_char(char: str) -> bool:
-    return char != "" and (char.isalnum() or char == "_" or char in _TONES)
-
-
-def _inside_word(left: str, right: str) -> bool:
-    """Whether the boundary between two key characters ("" past either end) cuts a word."""
-    return _is_word_char(left) and _is_word_char(right)
-
-
-def _find_whole_words(haystack: str, needle: str) -> int:
-    """First occurrence of `needle` that neither starts nor ends inside a word, or -1."""
-    index = haystack.find(needle)
-    while index >= 0:
-        end = index + len(needle)
-        before, after = haystack[index - 1 : index], haystack[end : end + 1]
-        if not _inside_word(before, needle[0]) and not _inside_word(needle[-1], after):
-            return index
-        index = haystack.find(needle, index + 1)
-    return -1
-
-
-class _Article:
-    """The article, folded and indexed once on the first quote that is not verbatim."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @cached_property
-    def folded(self) -> _Folded:
-        return _fold_with_offsets(self.text)
-
-    @cached_property
-    def words(self) -> list[tuple[int, int]]:
-        return [match.span() for match in _KEY_WORD.finditer(self.folded.key)]
-
-    @cached_property
-    def positions(self) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for number, (start, end) in enumerate(self.words):
-            index.setdefault(self.folded.key[start:end], []).append(number)
-        return index
-
-
-# ---------------------------------------------------------------- alignment
-
-
-def align(quote: str, article: str) -> Span | None:
-    """Where `quote` sits in `article`: exact, normalized or fuzzy, or None when it is not there.
-
-    Offsets index the original `article`, so `article[span.start:span.end]` is the matched text.
-    """
-    return _align(quote, _Article(article))
-
-
-def _align(quote: str, article: _Article) -> Span | None:
-    if not quote.strip():
-        return None
-    start = article.text.find(quote)
-    if start >= 0:
-        return Span(start=start, end=start + len(quote), status="exact")
-    needle = _fold_with_offsets(quote.strip(_EDGE_PUNCTUATION)).key
-    if not needle:
-        return None
-    found = _find_whole_words(article.folded.key, needle)
-    if found >= 0:
-        start, end = article.folded.source(found, found + len(needle))
-        return Span(start=start, end=end, status="normalized")
-    window = _fuzzy_window(needle, article)
-    if window is None:
-        return None
-    start, end = article.folded.source(*window)
-    return Span(start=start, end=end, status="fuzzy")
-
-
-def _fuzzy_window(needle: str, article: _Article) -> tuple[int, int] | None:
-    """The best-scoring folded-key window at or above FUZZY_THRESHOLD, or None."""
-    words = _KEY_WORD.findall(needle)
-    if not FUZZY_MIN_WORDS <= len(words) <= FUZZY_MAX_WORDS:
-        return None
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(needle)  # difflib caches its analysis of the second sequence
-    best: tuple[float, int, int] | None = None
-    for first, last in _candidate_windows(words, article):
-        start, end = article.words[first][0], article.words[last][1]
-        matcher.set_seq1(article.folded.key[start:end])
-        floor = best[0] if best else FUZZY_THRESHOLD
-        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-            continue  # cheap upper bounds rule the window out
-        ratio = matcher.ratio()
-        if ratio >= FUZZY_THRESHOLD and (best is None or ratio > best[0]):
-            best = (ratio, start, end)
-    return best[1:] if best else None
-
-
-def _candidate_windows(words: list[str], article: _Article) -> Iterator[tuple[int, int]]:
-    """Word windows (first, last index) of about the quote's length around its rarest words."""
-    slack = min(3, 1 + len(words) // 10)
-    anchors = sorted(
-        (len(article.positions[word]), offset, word)
-        for offset, word in enumerate(words)
-        if word in article.positions
-    )
-    hits = ((at, offset) for _, offset, word in anchors for at in article.positions[word])
-    seen: set[tuple[int, int]] = set()
-    for at, offset in islice(hits, FUZZY_MAX_ANCHOR_HITS):
-        for first in range(at - offset - slack, at - offset + slack + 1):
-            for length in range(len(words) - slack, len(words) + slack + 1):
-                window = (max(first, 0), min(first + length, len(article.words)) - 1)
-                if window[0] <= window[1] and window not in seen:
-                    seen.add(window)
-                    yield window
-
 
 # ---------------------------------------------------------------- value checks
 
@@ -349,11 +115,11 @@ def ground(report: MeetingReport, article: str) -> Grounding:
     numbers or code appear in the quote (and, for a fuzzy match, in the matched article text
     too, since the quote is not verbatim). The input report is not changed.
     """
-    indexed = _Article(article)  # folded at most once for all quotes
+    indexed = IndexedArticle(article)  # folded at most once for all quotes
     result = report.model_copy(deep=True)
     problems = []
     for path, item in iter_grounded(result):
-        item.span = _align(item.evidence, indexed) if item.evidence else None
+        item.span = align_in(item.evidence, indexed) if item.evidence else None
         reason = _grounding_problem(item, article)
         item.grounded = reason is None
         item.ungrounded_reason = reason
