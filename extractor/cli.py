@@ -16,7 +16,6 @@ import typer
 
 from extractor import compare, export, score, text
 from extractor import prompts as prompts_module
-from extractor import review_site as review_pages
 from extractor.batch import REPORTS_NAME, Batch, BatchOptions, Progress, Summary, dry_run_lines
 from extractor.config import Settings, load_settings
 from extractor.errors import (
@@ -339,7 +338,10 @@ def compare_command(
     cassettes: Annotated[Path, typer.Option(help="Cassette folder.")] = Path("cassettes"),
     rules: Annotated[bool, typer.Option(help="Add the offline rules baseline as a row.")] = True,
     baseline: Annotated[
-        str | None, typer.Option(help="Prompt id the others must not fall below.")
+        str | None,
+        typer.Option(
+            help="Prompt id the others must not fall below, or a --json file of accepted scores."
+        ),
     ] = None,
     max_drop: Annotated[
         float, typer.Option(help="Allowed drop below the baseline, per field.")
@@ -356,27 +358,18 @@ def compare_command(
 ) -> None:
     """Score prompts (x models) on the gold set, offline from cassettes; gate on a baseline."""
     golds = score.load_reports(gold)
-    texts = compare.load_articles(articles, golds)
-    prompt_ids = prompts or prompts_module.available()
-    settings = load_settings()
-    rows = [compare.rules_candidate(texts, golds)] if rules else []
-    for model in _models_to_compare(models, cassettes, settings, record):
-        run_settings = (
-            compare.record_settings(settings, cassettes, model, notes=notes)
-            if record
-            else compare.replay_settings(settings, cassettes, model)
-        )
-        for prompt_id in prompt_ids:
-            runs = compare.run_model(
-                run_settings,
-                prompt_id,
-                texts,
-                cassettes=cassettes,
-                record=record,
-                progress=lambda line: typer.echo(line, err=True),
-            )
-            cost = sum(run_settings.cost(r.usage.input_tokens, r.usage.output_tokens) for r in runs)
-            rows.append(compare.candidate(prompt_id, run_settings.model, runs, golds, cost))
+    rows = compare.compare_all(
+        prompts or prompts_module.available(),
+        models,
+        golds,
+        compare.load_articles(articles, golds),
+        load_settings(),
+        cassettes=cassettes,
+        record=record,
+        notes=notes,
+        with_rules=rules,
+        progress=lambda line: typer.echo(line, err=True),
+    )
     table = compare.render_markdown(rows)
     typer.echo(table)
     if json_out is not None:
@@ -385,7 +378,11 @@ def compare_command(
         with open(summary_file, "a", encoding="utf-8") as handle:
             handle.write(table + "\n")
     if baseline is not None:
-        dropped = compare.regressions(rows, baseline, max_drop)
+        dropped = (
+            compare.regressions_from_saved(rows, Path(baseline), max_drop)
+            if baseline.endswith(".json")
+            else compare.regressions(rows, baseline, max_drop)
+        )
         for label, fields in dropped.items():
             typer.echo(
                 f"regression: {label} fell more than {max_drop} below {baseline} "
@@ -394,37 +391,3 @@ def compare_command(
             )
         if dropped:
             raise typer.Exit(1)
-
-
-def _models_to_compare(
-    models: list[str] | None, cassettes: Path, settings: Settings, record: bool
-) -> list[str]:
-    if models:
-        return models
-    if record:
-        return [settings.model]
-    recorded = compare.recorded_models(cassettes)
-    if not recorded:
-        raise ConfigError(
-            f"no recordings under {cassettes}; record with `extractor compare --record`"
-        )
-    return recorded
-
-
-@app.command("review")
-@reports_errors
-def review_command(
-    target: Annotated[Path, typer.Argument(help="A report JSON file, or a batch output folder.")],
-    html: Annotated[Path, typer.Option("--html", help="Page to write (index page for a batch).")],
-    article: Annotated[Path | None, typer.Option(help="The article, for a single report.")] = None,
-) -> None:
-    """Render reports as HTML with every grounded value highlighted in its article."""
-    html.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_dir():
-        pages = review_pages.write_batch(target, html)
-        typer.echo(f"wrote {html} and {pages} article page(s)", err=True)
-        return
-    if article is None:
-        raise InputError("a single report needs --article, the article it was extracted from")
-    html.write_text(review_pages.single(target, read_article(str(article))), encoding="utf-8")
-    typer.echo(f"wrote {html}", err=True)

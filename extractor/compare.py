@@ -45,6 +45,7 @@ class Candidate:
     runs: tuple[ArticleRun, ...]
     scores: score.DatasetScore
     cost: float
+    replayed: bool = False  # answers came from cassettes: latency is not the model's
 
     @property
     def label(self) -> str:
@@ -182,9 +183,54 @@ def candidate(
     runs: list[ArticleRun],
     gold: Mapping[str, MeetingReport],
     cost: float,
+    *,
+    replayed: bool = False,
 ) -> Candidate:
     pairs = [(run.article_id, run.report, gold[run.article_id]) for run in runs]
-    return Candidate(prompt_id, model, tuple(runs), score.score_dataset(pairs), cost)
+    scores = score.score_dataset(pairs)
+    return Candidate(prompt_id, model, tuple(runs), scores, cost, replayed)
+
+
+def compare_all(
+    prompt_ids: list[str],
+    models: list[str] | None,
+    gold: Mapping[str, MeetingReport],
+    articles: Mapping[str, str],
+    settings: Settings,
+    *,
+    cassettes: Path,
+    record: bool = False,
+    notes: str = "",
+    with_rules: bool = True,
+    progress: Progress | None = None,
+) -> list[Candidate]:
+    """Every prompt under every model (the recorded ones by default), plus the rules row."""
+    rows = [rules_candidate(articles, gold)] if with_rules else []
+    for model in models or _default_models(cassettes, settings, record):
+        run_settings = (
+            record_settings(settings, cassettes, model, notes=notes)
+            if record
+            else replay_settings(settings, cassettes, model)
+        )
+        for prompt_id in prompt_ids:
+            runs = run_model(
+                run_settings, prompt_id, articles, cassettes=cassettes, record=record,
+                progress=progress,
+            )  # fmt: skip
+            cost = sum(run_settings.cost(r.usage.input_tokens, r.usage.output_tokens) for r in runs)
+            rows.append(candidate(prompt_id, model, runs, gold, cost, replayed=not record))
+    return rows
+
+
+def _default_models(cassettes: Path, settings: Settings, record: bool) -> list[str]:
+    if record:
+        return [settings.model]
+    recorded = recorded_models(cassettes)
+    if not recorded:
+        raise ConfigError(
+            f"no recordings under {cassettes}; record with `{recording.RECORD_COMMAND}`"
+        )
+    return recorded
 
 
 def regressions(
@@ -193,18 +239,40 @@ def regressions(
     """Per candidate label, the fields (and 'overall') that fell more than max_drop below the
     baseline prompt under the same model."""
     rows = list(candidates)
-    bases = {c.model: c for c in rows if c.prompt_id == baseline}
+    bases = {c.model: _with_overall(c.scores) for c in rows if c.prompt_id == baseline}
     if not bases:
         raise ConfigError(f"baseline prompt {baseline!r} is not among the compared prompts")
+    pairs = [(row, bases.get(row.model)) for row in rows if row.prompt_id != baseline]
+    return _dropped(pairs, max_drop)
+
+
+def regressions_from_saved(
+    candidates: Iterable[Candidate], saved: Path, max_drop: float
+) -> dict[str, list[str]]:
+    """Like `regressions`, against the scores a previous `--json` run saved: every row present
+    in both (same prompt and model) must hold its saved scores within max_drop."""
+    try:
+        rows = json.loads(saved.read_text(encoding="utf-8"))
+        bases = {(r["prompt"], r["model"]): {**r["fields"], "overall": r["overall"]} for r in rows}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"cannot read saved scores {saved}: {error}") from None
+    pairs = [(row, bases.get((row.prompt_id, row.model))) for row in candidates]
+    if all(base is None for _, base in pairs):
+        raise ConfigError(f"none of the compared prompts and models is in {saved}")
+    return _dropped(pairs, max_drop)
+
+
+def _dropped(
+    pairs: Iterable[tuple[Candidate, dict[str, float] | None]], max_drop: float
+) -> dict[str, list[str]]:
     dropped: dict[str, list[str]] = {}
-    for row in rows:
-        base = bases.get(row.model)
-        if base is None or row is base:
+    for row, base in pairs:
+        if base is None:
             continue
         fields = [
             name
             for name, value in _with_overall(row.scores).items()
-            if value < _with_overall(base.scores).get(name, 0.0) - max_drop - 1e-9
+            if value < base.get(name, 0.0) - max_drop - 1e-9
         ]
         if fields:
             dropped[row.label] = fields
@@ -239,10 +307,12 @@ def render_markdown(candidates: list[Candidate], *, title: str = "Prompt compari
         "| output tokens | " + " | ".join(str(c.usage.output_tokens) for c in candidates) + " |"
     )
     lines.append("| est. cost (USD) | " + " | ".join(f"{c.cost:.4f}" for c in candidates) + " |")
-    lines.append(
-        "| median latency (s) | " + " | ".join(f"{c.median_latency:.2f}" for c in candidates) + " |"
-    )
+    lines.append("| median latency (s) | " + " | ".join(_latency(c) for c in candidates) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _latency(candidate: Candidate) -> str:
+    return "replayed" if candidate.replayed else f"{candidate.median_latency:.2f}"
 
 
 def to_json(candidates: list[Candidate]) -> str:
@@ -258,7 +328,7 @@ def to_json(candidates: list[Candidate]) -> str:
                 "input_tokens": c.usage.input_tokens,
                 "output_tokens": c.usage.output_tokens,
                 "estimated_cost_usd": c.cost,
-                "median_latency_s": c.median_latency,
+                "median_latency_s": None if c.replayed else c.median_latency,
                 "errors": {r.article_id: r.error for r in c.runs if r.error},
             }
             for c in candidates

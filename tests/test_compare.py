@@ -106,4 +106,33 @@ def test_compare_command_on_committed_cassettes_runs_offline(tmp_path: Path) -> 
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "| **overall** |" in result.stdout and "smollm2-135m" in result.stdout
+    assert "| median latency (s) |" in result.stdout and "replayed" in result.stdout
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["prompt"] == "rules"
+
+
+def test_gate_against_saved_scores_names_what_fell(recorded: Path, tmp_path: Path) -> None:
+    rows = [replay(recorded, "v1-zero-shot")]
+    saved = tmp_path / "accepted.json"
+    saved.write_text(compare.to_json(rows), encoding="utf-8")
+    assert compare.regressions_from_saved(rows, saved, max_drop=0.0) == {}
+    accepted = json.loads(saved.read_text(encoding="utf-8"))
+    accepted[0]["fields"]["meeting.chairs"] = 1.0
+    rows = [replay(recorded, "v0-terse")]  # scores 0 on chairs; saved under another prompt
+    accepted[0]["prompt"] = "v0-terse"
+    saved.write_text(json.dumps(accepted), encoding="utf-8")
+    dropped = compare.regressions_from_saved(rows, saved, max_drop=0.05)
+    assert dropped == {"v0-terse @ fake-model": ["meeting.date", "meeting.chairs", "overall"]}
+
+
+def test_accepted_scores_hold_on_the_committed_cassettes() -> None:
+    golds = score.load_reports(GOLD)
+    rows = compare.compare_all(
+        ["v0-terse", "v1-zero-shot", "v2-glossary-example"],
+        None,
+        golds,
+        compare.load_articles(SEEDS, golds),
+        load_settings(),
+        cassettes=ROOT / "cassettes",
+    )
+    saved = ROOT / "seeds" / "accepted-scores.json"
+    assert compare.regressions_from_saved(rows, saved, max_drop=0.0) == {}
