@@ -104,8 +104,13 @@ class Batch:
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.options.rpm, self.options.tpm)
-        # Every HTTP response feeds the limiter, so a 429 pauses all workers, not one.
-        self.extractor = Extractor(self.settings, on_response=self.limiter.observe)
+        # Every HTTP request, retries and re-asks included, waits for the limiter; every
+        # response feeds it, so a 429 pauses all workers, not one.
+        self.extractor = Extractor(
+            self.settings,
+            on_response=self.limiter.observe,
+            before_request=self.limiter.before_request,
+        )
 
     def plan(self, store: Store, summary: Summary, *, record: bool = True) -> list[Planned]:
         """Every article found (recorded in the store unless `record` is false), and those
@@ -271,7 +276,7 @@ class Batch:
                 item.id, fingerprint, planned.problem, usage=Usage(), attempts=0, run_id=run_id
             )
             return self._count_failure(summary, item, planned.problem)
-        await limiter.acquire(planned.estimated_tokens)
+        await limiter.reserve_tokens(planned.estimated_tokens)
         try:
             result = await self.extractor.arun(item.text or "")
         except (ExtractionFailed, InputError) as error:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from extractor import compare, export, score, text
+from extractor import compare, export, review_site, score, text
 from extractor import prompts as prompts_module
 from extractor.batch import REPORTS_NAME, Batch, BatchOptions, Progress, Summary, dry_run_lines
 from extractor.config import Settings, load_settings
@@ -391,3 +391,22 @@ def compare_command(
             )
         if dropped:
             raise typer.Exit(1)
+
+
+@app.command("review")
+@reports_errors
+def review_command(
+    target: Annotated[Path, typer.Argument(help="A report JSON file, or a batch output folder.")],
+    html: Annotated[Path, typer.Option("--html", help="Page to write (index page for a batch).")],
+    article: Annotated[Path | None, typer.Option(help="The article, for a single report.")] = None,
+) -> None:
+    """Render reports as HTML with every grounded value highlighted in its article."""
+    html.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        pages = review_site.write_batch(target, html)
+        typer.echo(f"wrote {html} and {pages} article page(s)", err=True)
+        return
+    if article is None:
+        raise InputError("a single report needs --article, the article it was extracted from")
+    html.write_text(review_site.single(target, read_article(str(article))), encoding="utf-8")
+    typer.echo(f"wrote {html}", err=True)

@@ -14,7 +14,7 @@ import email.utils
 import functools
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -46,6 +46,7 @@ from extractor.errors import (
 
 T = TypeVar("T", bound=BaseModel)
 ResponseHook = Callable[[int, Mapping[str, str]], None]  # status, headers
+RequestHook = Callable[[], Awaitable[None]]  # awaited before every async HTTP request
 
 _MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -111,10 +112,17 @@ class _Transient(Exception):
 class StructuredClient:
     """Holds the HTTP clients; `structured` and `astructured` make one validated call each."""
 
-    def __init__(self, settings: Settings, *, on_response: ResponseHook | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_response: ResponseHook | None = None,
+        before_request: RequestHook | None = None,
+    ) -> None:
         settings.require_endpoint()
         self.settings = settings
         self._on_response = on_response
+        self._before_request = before_request
         self._sync: instructor.Instructor | None = None
         self._async: instructor.AsyncInstructor | None = None
 
@@ -144,7 +152,9 @@ class StructuredClient:
 
     def _async_client(self) -> instructor.AsyncInstructor:
         if self._async is None:
-            hooks = {"response": [self._aobserve]} if self._on_response else {}
+            hooks: dict[str, list] = {"response": [self._aobserve]} if self._on_response else {}
+            if self._before_request is not None:
+                hooks["request"] = [self._apace]
             http = openai.DefaultAsyncHttpxClient(event_hooks=hooks)
             raw = openai.AsyncOpenAI(http_client=http, **self._client_args())
             self._async = instructor.from_openai(raw, mode=self._mode())
@@ -156,6 +166,10 @@ class StructuredClient:
 
     async def _aobserve(self, response: Any) -> None:
         self._observe(response)
+
+    async def _apace(self, request: Any) -> None:
+        if self._before_request is not None:
+            await self._before_request()
 
     def _request(self, messages: list[dict[str, str]], model: type[T], record: _CallRecord):
         return {

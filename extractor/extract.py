@@ -10,7 +10,7 @@ from typing import Any
 
 from extractor import ground, prompts, rules, text
 from extractor.cache import CacheKey, ReportCache
-from extractor.client import Completion, ResponseHook, StructuredClient
+from extractor.client import Completion, RequestHook, ResponseHook, StructuredClient
 from extractor.config import Settings, load_settings
 from extractor.errors import Usage
 from extractor.prompts import Prompt
@@ -77,6 +77,7 @@ class Extractor:
         settings: Settings | None = None,
         *,
         on_response: ResponseHook | None = None,
+        before_request: RequestHook | None = None,
         **overrides: Any,
     ) -> None:
         self.settings = settings or load_settings(**overrides)
@@ -84,6 +85,7 @@ class Extractor:
         self.schema_hash = schema_hash()
         self._cache = ReportCache(self.settings.cache_dir) if self.settings.use_cache else None
         self._on_response = on_response
+        self._before_request = before_request
         self._client: StructuredClient | None = None
 
     @property
@@ -174,7 +176,9 @@ class Extractor:
 
     def _structured_client(self) -> StructuredClient:
         if self._client is None:
-            self._client = StructuredClient(self.settings, on_response=self._on_response)
+            self._client = StructuredClient(
+                self.settings, on_response=self._on_response, before_request=self._before_request
+            )
         return self._client
 
     def _lookup(self, key: CacheKey) -> Extraction | None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from aiolimiter import AsyncLimiter
 
+HEADROOM = 0.95
 _RESET_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
@@ -28,12 +29,24 @@ class RateLimiter:
 
     async def acquire(self, tokens: int) -> None:
         """Wait until one request of about `tokens` tokens fits every limit."""
-        await self._wait_for_pause()
-        if self._requests is not None:
-            await self._requests.acquire()
+        await self.reserve_tokens(tokens)
+        await self.before_request()
+
+    async def reserve_tokens(self, tokens: int) -> None:
+        """Once per article: its estimated tokens against the tokens-per-minute budget."""
         if self._tokens is not None and self.tpm:
             await self._tokens.acquire(min(tokens, self.tpm))
-        await self._wait_for_pause()
+
+    async def before_request(self) -> None:
+        """Before every HTTP request, retries and re-asks included: the pause, then the pace."""
+        while True:
+            await self._wait_for_pause()
+            if self._requests is not None:
+                await self._requests.acquire()
+            if self._resume_at <= time.monotonic():
+                return
+            # A pause began while this request waited for its slot: the slot is stale, and
+            # spending it after the pause would release every waiting worker at once.
 
     def observe(self, status: int, headers: Mapping[str, str]) -> None:
         """Called with every HTTP response: learn pauses from 429s and rate-limit headers."""
@@ -59,9 +72,11 @@ class RateLimiter:
 
 
 def _evenly_spaced(per_minute: int) -> AsyncLimiter:
-    # One request per 60/rpm seconds, no burst: a bucket that lets a burst out and then a
-    # steady rate can put twice the limit into one of the provider's sliding windows.
-    return AsyncLimiter(1, 60 / per_minute)
+    # One request per interval, no burst: a bucket that lets a burst out and then a steady
+    # rate can put twice the limit into one of the provider's sliding windows. And 5% under
+    # the limit: paced exactly at it, a few milliseconds of jitter put one request too many
+    # into a window.
+    return AsyncLimiter(1, 60 / (per_minute * HEADROOM))
 
 
 def _or_default(seconds: float | None) -> float:

@@ -167,7 +167,8 @@ class FakeOpenAI:
                 )
             self._window.append(now)
             remaining = self.rpm_limit - len(self._window)
-        self._last_remaining = remaining
+            reset = self.rate_window - (now - self._window[0])
+        self._last_remaining, self._last_reset = remaining, reset
         return None
 
     def _chat(self, request: Request) -> Reply:
@@ -181,6 +182,9 @@ class FakeOpenAI:
             reply.headers.setdefault("x-ratelimit-limit-requests", str(self.rpm_limit))
             reply.headers.setdefault(
                 "x-ratelimit-remaining-requests", str(getattr(self, "_last_remaining", 0))
+            )
+            reply.headers.setdefault(
+                "x-ratelimit-reset-requests", f"{getattr(self, '_last_reset', 0.0):.3f}s"
             )
         return reply
 
@@ -259,6 +263,9 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; without TCP_NODELAY, Nagle's algorithm
+            # and delayed ACKs add ~40 ms to every keep-alive request.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
