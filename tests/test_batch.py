@@ -290,3 +290,15 @@ def test_dry_run_sends_nothing_and_estimates(tmp_path: Path, via: str) -> None:
         assert server.requests == []
     assert summary.total == 3 and len(planned) == 3
     assert all(p.estimated_tokens > 1000 for p in planned)
+
+
+def test_rpm_limit_keeps_the_provider_from_answering_429(tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "feed.jsonl", {3: "FAULT-429", 9: "FAULT-429"}, 24)
+    # The provider allows 10 requests per 0.5 s; the batch is told 1200 per minute (20/s).
+    with FakeOpenAI(default=faulty, rpm_limit=10, rate_window=0.5) as server:
+        summary = run(
+            feed, tmp_path / "out", settings_for(server, tmp_path), concurrency=8, rpm=1200
+        )
+        rejected = server.rejected_429
+    assert summary.new == 24
+    assert rejected == 0  # the two 429s the articles asked for are scripted, not rate limits
