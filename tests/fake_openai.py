@@ -99,6 +99,7 @@ class FakeOpenAI:
         latency: float = 0.0,
         rpm_limit: int | None = None,
         rate_window: float = 60.0,
+        rate_headers: bool = True,
     ) -> None:
         self.default = default or (
             lambda request: Reply(body=completion(request.body, content="{}"))
@@ -106,6 +107,7 @@ class FakeOpenAI:
         self.latency = latency
         self.rpm_limit = rpm_limit  # requests allowed per `rate_window` seconds
         self.rate_window = rate_window
+        self.rate_headers = rate_headers  # x-ratelimit-* on every answer, as OpenAI sends
         self.requests: list[Request] = []
         self.rejected_429 = 0
         self._queue: deque[Reply | Responder] = deque()
@@ -178,7 +180,7 @@ class FakeOpenAI:
         reply = self._next_reply(request)
         if self.latency:
             reply.delay = max(reply.delay, self.latency)
-        if self.rpm_limit is not None:
+        if self.rpm_limit is not None and self.rate_headers:
             reply.headers.setdefault("x-ratelimit-limit-requests", str(self.rpm_limit))
             reply.headers.setdefault(
                 "x-ratelimit-remaining-requests", str(getattr(self, "_last_remaining", 0))

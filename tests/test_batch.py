@@ -55,14 +55,12 @@ def faulty(request):
 
 
 def settings_for(server: FakeOpenAI, tmp_path: Path, **overrides):
+    defaults = {"retry_backoff": 0.01, "transport_attempts": 2, "reasks": 1}
     return load_settings(
         base_url=server.base_url,
         model="fake-model",
         cache_dir=tmp_path / "cache",
-        retry_backoff=0.01,
-        transport_attempts=2,
-        reasks=1,
-        **overrides,
+        **(defaults | overrides),
     )
 
 
@@ -292,13 +290,24 @@ def test_dry_run_sends_nothing_and_estimates(tmp_path: Path, via: str) -> None:
     assert all(p.estimated_tokens > 1000 for p in planned)
 
 
-def test_rpm_limit_keeps_the_provider_from_answering_429(tmp_path: Path) -> None:
-    feed = write_feed(tmp_path / "feed.jsonl", {3: "FAULT-429", 9: "FAULT-429"}, 24)
-    # The provider allows 10 requests per 0.5 s; the batch is told 1200 per minute (20/s).
-    with FakeOpenAI(default=faulty, rpm_limit=10, rate_window=0.5) as server:
-        summary = run(
-            feed, tmp_path / "out", settings_for(server, tmp_path), concurrency=8, rpm=1200
-        )
+@pytest.mark.parametrize(
+    ("rpm", "headers", "throttled"),
+    [
+        (1200, False, False),  # our pacing alone keeps under the provider's limit
+        (1200, True, False),  # and with the provider's x-ratelimit-* headers heeded too
+        (None, False, True),  # no pacing: the provider answers 429 (the test can fail)
+    ],
+)
+def test_rate_limits_keep_the_provider_from_answering_429(
+    tmp_path: Path, rpm: int | None, headers: bool, throttled: bool
+) -> None:
+    feed = write_feed(tmp_path / "feed.jsonl", {}, 30)
+    # The provider allows 10 requests per 0.5 s (1200 per minute).
+    with FakeOpenAI(
+        default=answer_with(VALID_REPORT), rpm_limit=10, rate_window=0.5, rate_headers=headers
+    ) as server:
+        summary = run(feed, tmp_path / "out", settings_for(server, tmp_path, transport_attempts=8),
+                      concurrency=8, rpm=rpm)  # fmt: skip
         rejected = server.rejected_429
-    assert summary.new == 24
-    assert rejected == 0  # the two 429s the articles asked for are scripted, not rate limits
+    assert summary.new == 30
+    assert (rejected > 0) is throttled
