@@ -337,6 +337,9 @@ def compare_command(
     ),
     cassettes: Annotated[Path, typer.Option(help="Cassette folder.")] = Path("cassettes"),
     rules: Annotated[bool, typer.Option(help="Add the offline rules baseline as a row.")] = True,
+    only_rules: Annotated[
+        bool, typer.Option(help="Only the rules row: no model, no cassettes (any gold set).")
+    ] = False,
     baseline: Annotated[
         str | None,
         typer.Option(
@@ -359,7 +362,7 @@ def compare_command(
     """Score prompts (x models) on the gold set, offline from cassettes; gate on a baseline."""
     golds = score.load_reports(gold)
     rows = compare.compare_all(
-        prompts or prompts_module.available(),
+        [] if only_rules else prompts or prompts_module.available(),
         models,
         golds,
         compare.load_articles(articles, golds),

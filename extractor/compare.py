@@ -206,6 +206,8 @@ def compare_all(
 ) -> list[Candidate]:
     """Every prompt under every model (the recorded ones by default), plus the rules row."""
     rows = [rules_candidate(articles, gold)] if with_rules else []
+    if not prompt_ids:
+        return rows
     for model in models or _default_models(cassettes, settings, record):
         run_settings = (
             record_settings(settings, cassettes, model, notes=notes)

@@ -136,3 +136,15 @@ def test_accepted_scores_hold_on_the_committed_cassettes() -> None:
     )
     saved = ROOT / "seeds" / "accepted-scores.json"
     assert compare.regressions_from_saved(rows, saved, max_drop=0.0) == {}
+
+
+def test_only_rules_scores_any_gold_set_without_cassettes(tmp_path: Path) -> None:
+    heldout = ROOT / "seeds" / "heldout"
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor", "compare", "--only-rules",
+         "--gold", str(heldout / "gold"), "--articles", str(heldout / "articles"),
+         "--cassettes", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "| field | rules |" in result.stdout and "@" not in result.stdout
