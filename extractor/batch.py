@@ -110,6 +110,7 @@ class Batch:
             self.settings,
             on_response=self.limiter.observe,
             before_request=self.limiter.before_request,
+            refresh=self.options.reprocess,  # --reprocess means send again, not read the cache
         )
 
     def plan(self, store: Store, summary: Summary, *, record: bool = True) -> list[Planned]:
@@ -173,7 +174,7 @@ class Batch:
             status = "interrupted" if summary.interrupted else "done"
             store.finish_run(run_id, status, summary.as_dict())
             store.close()
-            self.extractor.close()
+            await self.extractor.aclose()
         return summary
 
     def _through_batch_api(

@@ -10,6 +10,8 @@ Truncated output (finish_reason "length") is neither: it fails at once.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import email.utils
 import functools
 import re
@@ -125,6 +127,7 @@ class StructuredClient:
         self._before_request = before_request
         self._sync: instructor.Instructor | None = None
         self._async: instructor.AsyncInstructor | None = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
 
     # -- clients are built lazily: a cache hit never opens a connection
     def _client_args(self) -> dict[str, Any]:
@@ -151,7 +154,11 @@ class StructuredClient:
         return self._sync
 
     def _async_client(self) -> instructor.AsyncInstructor:
-        if self._async is None:
+        # An async HTTP client belongs to the event loop it was made in; a new asyncio.run()
+        # gets a new one instead of a connection error on a dead loop.
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async_loop is not loop:
+            self._async_loop = loop
             hooks: dict[str, list] = {"response": [self._aobserve]} if self._on_response else {}
             if self._before_request is not None:
                 hooks["request"] = [self._apace]
@@ -222,6 +229,11 @@ class StructuredClient:
     def close(self) -> None:
         if self._sync is not None:
             self._sync.client.close()  # type: ignore[union-attr]
+
+    async def aclose(self) -> None:
+        if self._async is not None:
+            await self._async.client.close()  # type: ignore[union-attr]
+            self._async = None
 
 
 def _completed(
@@ -300,18 +312,17 @@ def _wait(state: RetryCallState, *, backoff: float) -> float:
 def _retry_after(headers: Mapping[str, str]) -> float | None:
     """Seconds to wait, from retry-after-ms, retry-after (seconds or HTTP date)."""
     if "retry-after-ms" in headers:
-        try:
-            return float(headers["retry-after-ms"]) / 1000
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
     value = headers.get("retry-after")
-    if value is None:
+    if not value:
         return None
-    try:
+    with contextlib.suppress(ValueError):
         return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None  # unreadable: fall back to our own backoff
 
 
 def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:

@@ -12,7 +12,7 @@ from extractor import ground, prompts, rules, text
 from extractor.cache import CacheKey, ReportCache
 from extractor.client import Completion, RequestHook, ResponseHook, StructuredClient
 from extractor.config import Settings, load_settings
-from extractor.errors import Usage
+from extractor.errors import ExtractionFailed, Usage
 from extractor.prompts import Prompt
 from extractor.schemas.meeting_report import MeetingReport, schema_hash
 
@@ -78,6 +78,7 @@ class Extractor:
         *,
         on_response: ResponseHook | None = None,
         before_request: RequestHook | None = None,
+        refresh: bool = False,
         **overrides: Any,
     ) -> None:
         self.settings = settings or load_settings(**overrides)
@@ -86,6 +87,7 @@ class Extractor:
         self._cache = ReportCache(self.settings.cache_dir) if self.settings.use_cache else None
         self._on_response = on_response
         self._before_request = before_request
+        self.refresh = refresh  # skip cache reads (still write): a forced re-extraction
         self._client: StructuredClient | None = None
 
     @property
@@ -108,21 +110,29 @@ class Extractor:
 
     def run(self, article: str) -> Extraction:
         steps = self._steps(article)
-        client = self._structured_client
         try:
             messages = next(steps)
-            while True:  # each step asks the model once; the answer goes back in
-                messages = steps.send(client().structured(messages, MeetingReport))
+            while True:  # each step asks the model once; the answer (or failure) goes back in
+                try:
+                    answer = self._structured_client().structured(messages, MeetingReport)
+                except ExtractionFailed as failure:
+                    messages = steps.throw(failure)
+                else:
+                    messages = steps.send(answer)
         except StopIteration as done:
             return done.value
 
     async def arun(self, article: str) -> Extraction:
         steps = self._steps(article)
-        client = self._structured_client
         try:
             messages = next(steps)
             while True:
-                messages = steps.send(await client().astructured(messages, MeetingReport))
+                try:
+                    answer = await self._structured_client().astructured(messages, MeetingReport)
+                except ExtractionFailed as failure:
+                    messages = steps.throw(failure)
+                else:
+                    messages = steps.send(answer)
         except StopIteration as done:
             return done.value
 
@@ -130,17 +140,24 @@ class Extractor:
         """The whole pipeline, written once for both drivers: it yields the messages to send
         and receives each validated completion (sans-IO, so sync and async share it)."""
         cleaned, key = self._prepare(article)
-        hit = self._lookup(key)
+        if self.settings.backend == "rules":  # never cached: it is cheaper than a lookup
+            return self._from_rules(cleaned)
+        hit = None if self.refresh else self._lookup(key)
         if hit is not None:
             return hit
-        if self.settings.backend == "rules":
-            return self._from_rules(cleaned)
         messages = self.prompt.render(cleaned)
         first = yield messages
         grounding = ground.ground(first.value, cleaned)
         if not self._should_reask(grounding):
             return self._store(key, first, grounding)
-        second = yield _followup(messages, first.value, grounding)
+        try:
+            second = yield _followup(messages, first.value, grounding)
+        except ExtractionFailed as failure:
+            # The first answer was valid: keep it, flagged, and count what the re-ask cost.
+            log.warning("grounding re-ask failed (%s); keeping the first answer", failure.reason)
+            spent = replace(first, usage=first.usage + failure.usage,
+                            attempts=first.attempts + failure.attempts)  # fmt: skip
+            return self._store(key, spent, grounding)
         return self._store(key, _merged(first, second), ground.ground(second.value, cleaned))
 
     def _should_reask(self, grounding: ground.Grounding) -> bool:
@@ -151,6 +168,11 @@ class Extractor:
             self._client.close()
         if self._cache is not None:
             self._cache.close()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+        self.close()
 
     # -- steps
 

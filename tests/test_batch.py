@@ -159,10 +159,11 @@ def test_failed_articles_are_retried_up_to_the_limit(tmp_path: Path) -> None:
 def test_reprocess_extracts_again_into_the_same_row(tmp_path: Path) -> None:
     feed = write_feed(tmp_path / "feed.jsonl", {}, 4)
     with FakeOpenAI(default=answer_with(VALID_REPORT)) as server:
-        settings = settings_for(server, tmp_path, use_cache=False)
+        settings = settings_for(server, tmp_path)  # the cache is on: reprocess must not read it
         run(feed, tmp_path / "out", settings)
-        run(feed, tmp_path / "out", settings, reprocess=True)
+        again = run(feed, tmp_path / "out", settings, reprocess=True)
         assert len(server.chat_requests) == 8
+    assert again.new == 4 and again.cached == 0
     assert len(rows(tmp_path / "out")) == 4
 
 

@@ -9,7 +9,7 @@ import pytest
 from extractor import Extractor, InputError
 from extractor.errors import ConfigError
 from tests.conftest import ARTICLE, VALID_REPORT, answer_with
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Reply, error_body
 
 
 def test_second_call_is_a_cache_hit_with_no_request(settings_env: FakeOpenAI) -> None:
@@ -138,3 +138,29 @@ def test_rules_backend_needs_no_endpoint_and_sends_nothing() -> None:
     assert result.model == "rules" and result.usage.total == 0
     assert result.report.indicators[0].value == 3947
     assert result.report.indicators[0].grounded is True
+
+
+def test_failed_grounding_reask_keeps_the_first_answer(settings_env: FakeOpenAI) -> None:
+    invented = json.loads(json.dumps(VALID_REPORT))
+    invented["indicators"][0]["value"] = 9999
+    settings_env.enqueue(answer_with(invented))
+    settings_env.default = lambda request: Reply(status=400, body=error_body("bad request"))
+    result = Extractor().run(ARTICLE)
+    assert result.report.indicators[0].value == 9999
+    assert result.report.indicators[0].grounded is False
+    assert result.attempts == 2 and len(settings_env.chat_requests) == 2
+
+
+def test_rules_backend_never_returns_a_cached_model_answer(settings_env: FakeOpenAI) -> None:
+    Extractor().run(ARTICLE)  # an LLM answer is now cached for this text
+    rules = Extractor(backend="rules").run(ARTICLE)
+    assert rules.model == "rules" and not rules.cached
+    assert rules.report.headline != VALID_REPORT["headline"]  # the rules' own reading
+
+
+def test_unreadable_retry_after_falls_back_to_backoff(settings_env: FakeOpenAI) -> None:
+    settings_env.enqueue(
+        Reply(status=429, body=error_body("slow"), headers={"retry-after": "soon"}),
+        Reply(status=429, body=error_body("slow"), headers={"retry-after-ms": "-50"}),
+    )
+    assert Extractor().run(ARTICLE).attempts == 3
