@@ -8,25 +8,28 @@ a crash or Ctrl-C leaves committed rows and the next run picks up the rest.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import json
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from extractor import tokens
+from extractor import ground, tokens
 from extractor.batch_api import DONE, BatchAPI
 from extractor.config import Settings
-from extractor.errors import ExtractionFailed, InputError, Usage
+from extractor.errors import ConfigError, ExtractionFailed, InputError, Usage
 from extractor.extract import Extraction, Extractor
 from extractor.inbox import InboxItem, discover
 from extractor.ratelimit import RateLimiter
 from extractor.store import Store, StoredArticle
 
 REPORTS_NAME = "reports.jsonl"
+LOCK_NAME = "extractor.lock"
 BATCH_PRICE_FACTOR = 0.5  # the Batch API bills half the live price
 Outcome = Literal["new", "retried", "cached", "failed"]
 
@@ -157,6 +160,10 @@ class Batch:
             store.close()
 
     async def run(self) -> Summary:
+        with exclusive_run(self.out):
+            return await self._run()
+
+    async def _run(self) -> Summary:
         started = time.perf_counter()
         summary = Summary()
         store = Store(self.out)
@@ -183,7 +190,16 @@ class Batch:
         """Send `todo` as one provider batch, or pick up the one in flight; store the valid
         answers and return what goes through live calls: invalid or missing answers, and
         articles known to be unsendable (they get their failed row there)."""
-        api, fingerprint = BatchAPI(self.settings), self.extractor.fingerprint
+        api = BatchAPI(self.settings)
+        try:
+            return self._batch_job(api, store, run_id, todo, summary)
+        finally:
+            api.close()
+
+    def _batch_job(
+        self, api: BatchAPI, store: Store, run_id: int, todo: list[Planned], summary: Summary
+    ) -> list[Planned]:
+        fingerprint = self.extractor.fingerprint
         unsendable = [p for p in todo if p.problem is not None]
         job = store.open_batch_job(fingerprint) or self._submit(api, store, todo)
         if job is None:
@@ -203,7 +219,10 @@ class Batch:
             self._add_usage(summary, answer.usage, factor=BATCH_PRICE_FACTOR)
             planned = in_job.get(answer.article_id)
             if answer.report is not None and planned is not None:
-                store.save_ok(answer.article_id, fingerprint, answer.report.model_dump_json(),
+                # Grounded like a live answer; ungrounded values stay flagged (no re-ask here).
+                cleaned = self.extractor.clean(planned.item.text or "")
+                report = ground.ground(answer.report, cleaned).report
+                store.save_ok(answer.article_id, fingerprint, report.model_dump_json(),
                               usage=answer.usage, attempts=1, latency=0.0, cached=False,
                               run_id=run_id)  # fmt: skip
                 summary.new += 1
@@ -322,6 +341,18 @@ class Batch:
         summary.output_tokens += usage.output_tokens
         cost = self.settings.cost(usage.input_tokens, usage.output_tokens)
         summary.estimated_cost += factor * cost
+
+
+@contextlib.contextmanager
+def exclusive_run(out: Path) -> Iterator[None]:
+    """One run per output folder at a time: overlapping cron runs would pay twice."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / LOCK_NAME).open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(f"another batch run is using {out}; try again when it ends") from None
+        yield  # the lock goes with the file handle, even on kill -9
 
 
 def _finish_latencies(summary: Summary) -> None:

@@ -8,6 +8,7 @@ this is the only module that talks to openai.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from instructor.v2.providers.openai.schema import generate_openai_schema
 from pydantic import ValidationError
 
 from extractor.config import Settings
-from extractor.errors import ConfigError, ProviderError, Usage
+from extractor.errors import ConfigError, ProviderError, Usage, redact
 from extractor.schemas.meeting_report import MeetingReport
 
 ENDPOINT = "/v1/chat/completions"
@@ -43,6 +44,7 @@ class BatchAPI:
             raise ConfigError("the Batch API path supports EXTRACTOR_MODE=tools only")
         key = settings.api_key.get_secret_value() if settings.api_key else "unused"
         self.settings = settings
+        # The SDK's own retries stay on here: file and batch calls have no other retry layer.
         self.client = openai.OpenAI(
             api_key=key, base_url=settings.base_url, timeout=settings.request_timeout
         )
@@ -74,7 +76,9 @@ class BatchAPI:
                 input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h"
             )
         except openai.OpenAIError as error:
-            raise ProviderError(f"could not submit the batch: {error}", attempts=1) from None
+            raise ProviderError(
+                f"could not submit the batch: {redact(str(error))}", attempts=1
+            ) from None
         return batch.id
 
     def wait(self, batch_id: str, *, interval: float, timeout: float) -> str:
@@ -87,23 +91,40 @@ class BatchAPI:
             time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
 
     def answers(self, batch_id: str) -> list[BatchAnswer]:
-        """Validate every output line against the schema; error lines become problems."""
-        batch = self.client.batches.retrieve(batch_id)
-        answers = [_parse_output(line) for line in self._lines(batch.output_file_id)]
-        answers += [_parse_error(line) for line in self._lines(batch.error_file_id)]
-        return answers
+        """Validate every output line against the schema; error lines become problems.
+        A line that cannot be read is skipped: its article goes through a live call."""
+        try:
+            batch = self.client.batches.retrieve(batch_id)
+            outputs = self._lines(batch.output_file_id)
+            errors = self._lines(batch.error_file_id)
+        except openai.OpenAIError as error:
+            raise ProviderError(
+                f"could not download batch {batch_id}: {redact(str(error))}", attempts=1
+            ) from None
+        parsed = [_parse_output(line) for line in outputs] + [_parse_error(line) for line in errors]
+        return [answer for answer in parsed if answer is not None]
+
+    def close(self) -> None:
+        self.client.close()
 
     def _status(self, batch_id: str) -> str:
         try:
             return self.client.batches.retrieve(batch_id).status
         except openai.OpenAIError as error:
-            raise ProviderError(f"could not poll batch {batch_id}: {error}", attempts=1) from None
+            raise ProviderError(
+                f"could not poll batch {batch_id}: {redact(str(error))}", attempts=1
+            ) from None
 
     def _lines(self, file_id: str | None) -> list[dict[str, Any]]:
         if not file_id:
             return []
-        content = self.client.files.content(file_id).text
-        return [json.loads(line) for line in content.splitlines() if line.strip()]
+        lines = []
+        for raw in self.client.files.content(file_id).text.splitlines():
+            with contextlib.suppress(ValueError):
+                line = json.loads(raw)
+                if isinstance(line, dict) and isinstance(line.get("custom_id"), str):
+                    lines.append(line)
+        return lines
 
 
 def _parse_output(line: dict[str, Any]) -> BatchAnswer:
@@ -125,6 +146,6 @@ def _parse_output(line: dict[str, Any]) -> BatchAnswer:
         )
 
 
-def _parse_error(line: dict[str, Any]) -> BatchAnswer:
+def _parse_error(line: dict[str, Any]) -> BatchAnswer | None:
     error = line.get("error") or (line.get("response") or {}).get("body", {}).get("error") or {}
     return BatchAnswer(line["custom_id"], None, f"batch error: {error.get('message', error)}")

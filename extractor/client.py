@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import email.utils
 import functools
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from extractor.errors import (
     ProviderError,
     TruncatedOutput,
     Usage,
+    redact,
 )
 
 T = TypeVar("T", bound=BaseModel)
@@ -341,10 +341,7 @@ def _raw_text(message: Any) -> str | None:
     return getattr(message, "content", None)
 
 
-_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-*]{6,}|Bearer\s+\S+)")
-
-
 def _short(error: BaseException, limit: int = 300) -> str:
     """One line of an error, with anything shaped like a key masked: messages reach logs."""
-    text = _SECRET.sub("[redacted]", " ".join(str(error).split()))
+    text = redact(" ".join(str(error).split()))
     return text if len(text) <= limit else text[:limit] + "..."

@@ -93,7 +93,7 @@ def record_settings(
     settings.require_endpoint()
     info = recording.RecordingInfo(
         model=model,
-        base_url=settings.base_url or OPENAI_BASE_URL,
+        base_url=recording.public_url(settings.base_url or OPENAI_BASE_URL),
         mode=settings.mode,
         notes=notes,
     )

@@ -13,7 +13,18 @@ mapped to these in exactly one place each, so callers catch `ExtractorError` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-*]{6,}|Bearer\s+\S+|(?i:api[-_]?key)[=:]\s*\S+)")
+
+
+def redact(text: str, *secrets: str) -> str:
+    """Mask key-shaped strings and the given secrets: error text reaches logs and stores."""
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "[redacted]")
+    return _SECRET.sub("[redacted]", text)
 
 
 @dataclass(frozen=True)

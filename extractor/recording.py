@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 from vcr.cassette import Cassette
@@ -52,6 +53,14 @@ def cassette_path(root: Path, suite: str, model: str, prompt_id: str, article_id
     return model_dir(root, suite, model) / _safe(prompt_id) / f"{_safe(article_id)}.yaml"
 
 
+def public_url(url: str) -> str:
+    """The URL without user:password@ or a query string: those may carry credentials."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
 def write_info(directory: Path, info: RecordingInfo) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     text = json.dumps(asdict(info), ensure_ascii=False, indent=2) + "\n"
@@ -70,6 +79,7 @@ def recorder(mode: RecordMode) -> vcr.VCR:
         record_mode=mode,
         match_on=["method", "scheme", "host", "port", "path", "query", "body"],
         filter_headers=list(_SECRET_HEADERS),
+        filter_query_parameters=["key", "api-key", "api_key", "token", "access_token"],
         before_record_request=_scrub_request,
         before_record_response=_scrub_response,
         decode_compressed_response=True,

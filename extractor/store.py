@@ -114,13 +114,13 @@ class Store:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(out_dir / DB_NAME, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints
+            self.db.execute("PRAGMA foreign_keys=ON")
+            migrate(self.db)
         except (OSError, sqlite3.Error) as error:
-            raise ConfigError(f"cannot open state database in {out_dir}: {error}") from None
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints
-        self.db.execute("PRAGMA foreign_keys=ON")
-        migrate(self.db)
+            raise ConfigError(f"cannot open state database {out_dir / DB_NAME}: {error}") from None
 
     def close(self) -> None:
         self.db.close()

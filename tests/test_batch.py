@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import Batch, BatchOptions
+from extractor.batch import Batch, BatchOptions, exclusive_run
 from extractor.config import load_settings
+from extractor.errors import ConfigError
 from extractor.store import DB_NAME
 from tests.conftest import ARTICLE, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI, Reply, completion, error_body
@@ -262,6 +263,8 @@ def test_batch_api_path_validates_and_reasks_invalid_answers_live(tmp_path: Path
     stored = rows(tmp_path / "out")
     assert len(stored) == 6 and all(r["status"] == "ok" for r in stored)
     assert summary.new == 6
+    chair = json.loads(stored[0]["report"])["meeting"]["chairs"][0]
+    assert chair["grounded"] is True and chair["span"]["status"] == "exact"
     sent = server.files[next(iter(server.batches.values()))["input_file_id"]]
     assert b'"tool_choice"' in sent and b"MeetingReport" in sent
 
@@ -312,3 +315,14 @@ def test_rate_limits_keep_the_provider_from_answering_429(
         rejected = server.rejected_429
     assert summary.new == 30
     assert (rejected > 0) is throttled
+
+
+def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "feed.jsonl", {}, 2)
+    out = tmp_path / "out"
+    with FakeOpenAI(default=answer_with(VALID_REPORT)) as server, exclusive_run(out):
+        with pytest.raises(ConfigError, match="another batch run is using"):
+            run(feed, out, settings_for(server, tmp_path))
+        assert server.requests == []
+    with FakeOpenAI(default=answer_with(VALID_REPORT)) as server:
+        assert run(feed, out, settings_for(server, tmp_path)).new == 2  # the lock went with it
