@@ -62,7 +62,6 @@ class Summary:
     skipped: int = 0
     cached: int = 0
     failed: int = 0
-    gave_up: int = 0
     remaining: int = 0
     in_flight: str | None = None  # a Batch API job still running when this run ended
     input_tokens: int = 0
@@ -248,13 +247,13 @@ class Batch:
     async def _process(
         self, store: Store, run_id: int, todo: list[Planned], summary: Summary
     ) -> None:
-        limiter = self.limiter
         queue: asyncio.Queue[Planned] = asyncio.Queue()
         for planned in todo:
             queue.put_nowait(planned)
+        done_before = summary.attempted  # Batch API answers stored earlier in this run
         self.progress.start(len(todo))
         workers = [
-            asyncio.create_task(self._worker(queue, store, run_id, summary, limiter))
+            asyncio.create_task(self._worker(queue, store, run_id, summary))
             for _ in range(max(1, self.options.concurrency))
         ]
         try:
@@ -265,11 +264,10 @@ class Batch:
                 worker.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             summary.interrupted = True
-            summary.remaining = queue.qsize() + sum(not w.done() for w in workers)
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
-        summary.remaining = max(summary.remaining, len(todo) - summary.attempted)
+        summary.remaining += len(todo) - (summary.attempted - done_before)
 
     async def _worker(
         self,
@@ -277,17 +275,16 @@ class Batch:
         store: Store,
         run_id: int,
         summary: Summary,
-        limiter: RateLimiter,
     ) -> None:
         while True:
             try:
                 planned = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            await self._extract_one(planned, store, run_id, summary, limiter)
+            await self._extract_one(planned, store, run_id, summary)
 
     async def _extract_one(
-        self, planned: Planned, store: Store, run_id: int, summary: Summary, limiter: RateLimiter
+        self, planned: Planned, store: Store, run_id: int, summary: Summary
     ) -> None:
         item, fingerprint = planned.item, self.extractor.fingerprint
         retry = store.outcome(item.id, fingerprint) is not None
@@ -296,7 +293,7 @@ class Batch:
                 item.id, fingerprint, planned.problem, usage=Usage(), attempts=0, run_id=run_id
             )
             return self._count_failure(summary, item, planned.problem)
-        await limiter.reserve_tokens(planned.estimated_tokens)
+        await self.limiter.reserve_tokens(planned.estimated_tokens)
         try:
             result = await self.extractor.arun(item.text or "")
         except (ExtractionFailed, InputError) as error:

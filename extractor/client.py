@@ -82,15 +82,11 @@ class _CallRecord:
     def hooks(self) -> Hooks:
         hooks = Hooks()
         hooks.on("completion:kwargs", self._on_request)
-        hooks.on("completion:error", self._on_error)
         hooks.on("completion:response", self._on_response)
         return hooks
 
     def _on_request(self, *args: Any, **kwargs: Any) -> None:
         self.attempts += 1
-
-    def _on_error(self, error: Exception, **kwargs: Any) -> None:
-        pass  # counted by _on_request; the error itself is mapped by the caller
 
     def _on_response(self, response: Any) -> None:
         usage = getattr(response, "usage", None)
@@ -205,9 +201,10 @@ class StructuredClient:
         try:
             for attempt in Retrying(**self._retrying_policy()):
                 with attempt:
-                    value = _guarded(
-                        lambda: client.create(**self._request(messages, model, record)), record
-                    )
+                    try:
+                        value = client.create(**self._request(messages, model, record))
+                    except Exception as error:
+                        raise _map_error(error, record) from error
         except _Transient as error:
             raise _gave_up(error, record) from None
         return _completed(model, value, record, started)
@@ -242,13 +239,6 @@ def _completed(
     # instructor returns its own subclass carrying the raw response; hand back the plain model.
     plain = model.model_validate(value.model_dump())
     return Completion(plain, record.usage, record.attempts, time.perf_counter() - started)
-
-
-def _guarded(call: Callable[[], T], record: _CallRecord) -> T:
-    try:
-        return call()
-    except Exception as error:
-        raise _map_error(error, record) from error
 
 
 def _map_error(error: Exception, record: _CallRecord) -> Exception:
