@@ -344,7 +344,8 @@ _AFTER_TITLES = re.compile(
     r"\s(?:đến dự|tham dự|dự|chủ trì|đồng chủ trì|cùng|phát biểu|báo cáo|trình bày|thông qua|"
     r"kết luận|bế mạc|khai mạc|yêu cầu|đề nghị|cho rằng|cho biết|nhấn mạnh|ghi nhận|"
     r"biểu dương|đánh giá|lưu ý|chỉ đạo|điều hành|tổ chức|trao|tặng|chúc mừng|đã|đang|sẽ|"
-    r"cũng|và các|với|tại|làm rõ|giải trình|thảo luận|tham luận|khẳng định)(?!\w)"
+    r"cũng|và các|với|tại|làm rõ|giải trình|thảo luận|tham luận|khẳng định|"
+    r"và (?:đồng chí|đ/c|ông|bà)|và(?= [A-ZĐ]\w* [A-ZĐ]))(?!\w)"
 )
 MAX_NAME_WORDS = 5
 
@@ -405,7 +406,7 @@ def split_person(text: str) -> PersonMention | None:
     text = nfc(text)
     honorific = _HONORIFICS.match(text)
     start = honorific.end() if honorific else 0
-    words = list(re.finditer(r"[^\W\d_]+", text[start:]))
+    words = list(re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text[start:]))
     name_words = _name_words(text[start:], words)
     if not name_words:
         return None
@@ -426,7 +427,8 @@ def _name_words(text: str, words: list[re.Match[str]]) -> list[re.Match[str]]:
 
 
 def _is_name_syllable(word: str) -> bool:
-    return word[0].isupper() and (len(word) == 1 or word[1:].islower())
+    parts = re.split(r"['’]", word)  # "H'Zap", "K'Mai": each part capitalised
+    return all(p and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
 
 
 def _titles_after(text: str, start: int) -> tuple[list[str], int]:

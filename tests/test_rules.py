@@ -442,7 +442,8 @@ def test_headline_loses_scraped_metadata() -> None:
         ("CTV: Lâm Tuấn", "Lâm Tuấn"),
         ("Nguyễn Khải Hoàn", "Nguyễn Khải Hoàn"),  # a name alone on the last line
         ("Toàn cảnh hội nghị.", None),
-        ("Hoài Thương", None),  # a bare last line is trusted only with a family name
+        ("Hoài Thương", "Hoài Thương"),  # a pen name alone on the last line
+        ("Quang cảnh hội nghị", None),  # a caption: not every word is capitalised
         ("Ảnh: Đồng chí Lò Văn Páo phát biểu", None),  # a caption, not a byline
     ],
 )

@@ -1,0 +1,64 @@
+"""The offline extractor: a MeetingReport read from the genre's own cues, no model.
+
+Input is a cleaned article (`extractor.text.clean`). Precision first: a field is filled only
+when the text states it plainly, and left empty otherwise; every person, indicator and
+resolution carries an `evidence` that is an exact slice of the article.
+
+- page.py         headline, publication stamp, byline, the body's sentences
+- dates.py        stamps, meeting dates and the year a day-month date belongs to
+- names.py        the shape of a Vietnamese personal name
+- people.py       who is mentioned and what each did (chaired, attended, spoke)
+- meeting.py      whether a meeting took place, and its name, kind, session and organizer
+- places.py       district, province and the period under review
+- resolutions.py  resolutions cited by code
+"""
+
+from __future__ import annotations
+
+from extractor.indicators import find_indicators
+from extractor.rules import meeting as mt
+from extractor.rules.dates import YearContext, resolve
+from extractor.rules.page import Page, Sentence, read_page, split_sentences
+from extractor.rules.people import Mention, find_mentions, names_of, read_roles
+from extractor.rules.places import read_locality, read_period
+from extractor.rules.resolutions import read_resolutions
+from extractor.schemas.meeting_report import Meeting, MeetingReport
+
+__all__ = ["Sentence", "extract_rules", "split_sentences"]
+
+
+def extract_rules(article: str) -> MeetingReport:
+    """Everything the rules find in one cleaned article; the rest stays null or empty."""
+    page = read_page(article)
+    sentences = list(page.sentences)
+    mentions = find_mentions(sentences)
+    event = mt.find_event(sentences, article)
+    meeting = _meeting(event, page, mentions, article) if event else None
+    return MeetingReport(
+        headline=page.headline,
+        published=page.published,
+        author=page.author,
+        is_meeting=meeting is not None,
+        meeting=meeting,
+        locality=read_locality(article, names_of(mentions)),
+        period=read_period(article, meeting),
+        resolutions=read_resolutions(sentences),
+        indicators=find_indicators(s.text for s in sentences),
+    )
+
+
+def _meeting(event: mt.MeetingEvent, page: Page, mentions: list[Mention], article: str) -> Meeting:
+    parsed = resolve(event.date, YearContext(page.published, article)) if event.date else None
+    name = mt.meeting_name(event)
+    chairs, guests, speakers = read_roles(mentions)
+    return Meeting(
+        name=name,
+        kind=mt.meeting_kind(name, event.sentence.text),
+        session_number=mt.session_number(name),
+        date=parsed.value if parsed else None,
+        date_year_inferred=bool(parsed and parsed.year_inferred),
+        organizer=mt.organizer(event),
+        chairs=chairs,
+        guests=guests,
+        speakers=speakers,
+    )

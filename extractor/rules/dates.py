@@ -1,0 +1,140 @@
+"""Dates as the genre prints them: publication stamps ("14/07/2020 - 09:21", "Thứ Tư,
+12/07/2023 | 16:45", "Cập nhật: 08:15 ngày 12/7/2023"), meeting dates ("Ngày 13-7", "Sáng
+12/7", "(QNg) - Ngày 23/12", "Sáng nay (12/9)", "ngày 3/10/2023") and the year a day-month
+date belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extractor import normalize as nz
+
+_DAY_MONTH_YEAR = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
+_WORDY = r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
+# What may stand beside the date on a stamp line: weekdays, times, labels, separators.
+_STAMP_FILLER = re.compile(
+    r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ\s+nhật|cập\s+nhật(?:\s+lúc)?|ngày\s+đăng|"
+    r"đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|thời\s+gian(?:\s+đăng)?|đăng|lúc|"
+    r"ngày|posted|updated|gmt\s*[+-]\s*\d{1,2}|\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?|"
+    r"sa|ch|am|pm|[\s|,:()\-–/.])*",
+    re.IGNORECASE,
+)
+MAX_STAMP_LENGTH = 70
+
+
+def read_stamp(line: str) -> date | None:
+    """The date of a line that is only a publication stamp, else None."""
+    line = line.strip()
+    if len(line) > MAX_STAMP_LENGTH:
+        return None
+    found = re.search(f"{_DAY_MONTH_YEAR}|{_WORDY}", line, re.IGNORECASE)
+    if not found:
+        return None
+    before, after = line[: found.start()], line[found.end() :]
+    if not (_only_filler(before) and _only_filler(after)):
+        return None
+    parsed = nz.parse_date(found.group())
+    return parsed.value if parsed else None
+
+
+def _only_filler(text: str) -> bool:
+    return _STAMP_FILLER.fullmatch(text) is not None
+
+
+# ---------------------------------------------------------------- dates in sentences
+
+# "Ngày 13-7", "Sáng 12/7/2023", "Chiều nay (29-6)", "Trong 2 ngày 12 và 13/7", "vào ngày 5/1".
+_PART_OF_DAY = r"(?:sáng|chiều|tối|trưa|ngày|hôm)"
+_DATE_WORDS = re.compile(
+    rf"(?<!\w)(?P<lead>{_PART_OF_DAY}(?:\s+(?:nay|qua|hôm qua))?(?:\s+ngày)?|ngày)\s*\(?\s*"
+    r"(?P<first>\d{1,2})(?:\s*(?:và|,|-|–|đến(?:\s+ngày)?)\s*\d{1,2})?"
+    r"\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})(?:\s*(?P=sep)\s*(?P<year>\d{4}))?(?![\d/])",
+    re.IGNORECASE,
+)
+_WORDY_DATE = re.compile(
+    r"(?<!\w)ngày\s+(?P<first>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?",
+    re.IGNORECASE,
+)
+# A date followed by these is still ahead: an announcement, not a report.
+_AHEAD = re.compile(r"^\s*\)?\s*(?:tới|sắp tới|tới đây|đến)(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    day: int
+    month: int
+    year: int | None  # as printed
+    start: int
+    end: int
+    ahead: bool  # "ngày 15-7 tới": a date still to come
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Day-month dates introduced by a day word, in order of appearance."""
+    found = []
+    for regex in (_DATE_WORDS, _WORDY_DATE):
+        for match in regex.finditer(text):
+            day, month = int(match["first"]), int(match["month"])
+            if not (1 <= day <= 31 and 1 <= month <= 12):
+                continue
+            year = int(match["year"]) if match["year"] else None
+            ahead = bool(_AHEAD.match(text[match.end() :]))
+            found.append(DateMention(day, month, year, match.start(), match.end(), ahead))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+# ---------------------------------------------------------------- the year of a date
+
+_YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
+_PERIOD_YEAR = re.compile(
+    r"(?:(?:\d+|sáu|chín|ba)\s+tháng\s+(?:đầu\s+|cuối\s+)?năm|quý\s+[IV]+(?:\s+năm)?|"
+    r"nhiệm vụ năm|kế hoạch năm|năm)\s+(?P<year>(?:19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_YEAR_END_REVIEW = re.compile(r"tổng kết(?:\s+\w+){0,6}\s+năm\s+(?P<year>(?:19|20)\d{2})", re.I)
+
+
+@dataclass(frozen=True)
+class YearContext:
+    published: date | None
+    article: str
+
+
+def resolve(mention: DateMention, context: YearContext) -> nz.ParsedDate | None:
+    """The full date of a mention: its printed year, else the year the context implies."""
+    if mention.year is not None:
+        return _make(mention.year, mention.month, mention.day, inferred=False)
+    year = context_year(mention, context)
+    return _make(year, mention.month, mention.day, inferred=True) if year else None
+
+
+def context_year(mention: DateMention, context: YearContext) -> int | None:
+    """The publication year (the year before when the day-month would fall after it), else
+    the year of the period under review, else the latest year the article names."""
+    if context.published is not None:
+        candidate = _make(context.published.year, mention.month, mention.day, inferred=True)
+        later = candidate is not None and candidate.value > context.published
+        return context.published.year - 1 if later else context.published.year
+    scraped = re.match(r"\s*date\s+(\d{4})-\d{2}", context.article)
+    if scraped:
+        return int(scraped[1])
+    years = {int(m["year"]) for m in _PERIOD_YEAR.finditer(context.article)}
+    if not years:
+        return None
+    latest = max(years)
+    if mention.month >= 10 and latest - 1 in years:
+        return latest - 1  # a year-end review already speaks of next year
+    review = _YEAR_END_REVIEW.search(context.article)
+    if mention.month <= 3 and review and int(review["year"]) == latest:
+        return latest + 1  # "tổng kết năm 2023" held in January 2024
+    return latest
+
+
+def _make(year: int, month: int, day: int, *, inferred: bool) -> nz.ParsedDate | None:
+    try:
+        return nz.ParsedDate(date(year, month, day), inferred)
+    except ValueError:
+        return None

@@ -1,0 +1,179 @@
+"""Whether an article reports a meeting that took place, and that meeting's own fields.
+
+The evidence is the article's: one of its first sentences tells of a gathering (a meeting
+word: "hội nghị", "kỳ họp", "phiên họp", "họp", "buổi làm việc", "giao ban") that happened
+(a date that is not still ahead, or "vừa qua"), while the article is not of a kind that
+mentions meetings without reporting one (a trial, an arrest, an interview, a visit abroad).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor import normalize as nz
+from extractor.rules.dates import DateMention, find_dates
+from extractor.rules.page import Sentence
+
+_GATHERING = re.compile(
+    r"(?<!\w)(?:hội nghị|kỳ họp|kì họp|phiên họp|cuộc họp|buổi họp|họp(?!\s+báo)|"
+    r"buổi làm việc|làm việc với|giao ban|hội thảo|tọa đàm|toạ đàm|đại hội)(?!\w)",
+    re.IGNORECASE,
+)
+_HAPPENED = re.compile(
+    r"(?<!\w)(?:vừa qua|vừa tổ chức|mới đây|vừa diễn ra|đã diễn ra|đã tổ chức)(?!\w)", re.I
+)
+_FUTURE = re.compile(
+    r"(?<!\w)(?:sẽ|dự kiến|sắp (?:tới|diễn ra|tổ chức|khai mạc)|chuẩn bị tổ chức|"
+    r"kế hoạch tổ chức)(?!\w)",
+    re.IGNORECASE,
+)
+# Articles whose subject is not a meeting though they may mention one.
+_OTHER_KINDS = re.compile(
+    r"(?<!\w)(?:xét xử|phiên tòa|phiên toà|bị cáo|bắt giữ|bắt quả tang|triệt phá|khởi tố|"
+    r"hội đàm)(?!\w)",
+    re.IGNORECASE,
+)
+_ABROAD = re.compile(
+    r"(?<!\w)(?:Lào|Campuchia|Trung Quốc|Thái Lan|Hàn Quốc|Nhật Bản|Hoa Kỳ|Liên bang Nga|"
+    r"Cộng hòa|CHDCND|nước bạn)(?!\w)"
+)
+_INTERVIEW = re.compile(r"^(?:PV|P\.V|Phóng viên)\s*:|^[-–]?\s*Thưa\s", re.MULTILINE)
+LEAD_SENTENCES = 6  # a report says what happened in its first sentences
+
+
+@dataclass(frozen=True)
+class MeetingEvent:
+    """The sentence that reports the meeting, and the date it gives for it (if any)."""
+
+    sentence: Sentence
+    gathering: re.Match[str]
+    date: DateMention | None
+
+
+def find_event(sentences: list[Sentence], article: str) -> MeetingEvent | None:
+    """The lead sentence reporting a meeting that took place, or None for other articles."""
+    if _INTERVIEW.search(article):
+        return None
+    body = [s for s in sentences if not s.text.startswith("Ảnh")]
+    for sentence in body[:LEAD_SENTENCES]:
+        if _announces(sentence.text):
+            return None  # the lead tells of a meeting still to come
+        event = _event_in(sentence)
+        if event is not None:
+            return None if _is_other_kind(sentence, body) else event
+    return None
+
+
+def _announces(text: str) -> bool:
+    gathering = _GATHERING.search(text)
+    if gathering is None:
+        return False
+    ahead = any(d.ahead for d in find_dates(text))
+    return ahead or bool(_FUTURE.search(text, 0, gathering.end()))
+
+
+def _event_in(sentence: Sentence) -> MeetingEvent | None:
+    text = sentence.text
+    gathering = _GATHERING.search(text)
+    if gathering is None:
+        return None
+    dates = [d for d in find_dates(text) if not _cites_document(text, d)]
+    if dates:
+        return MeetingEvent(sentence, gathering, dates[0])
+    if _HAPPENED.search(text):
+        return MeetingEvent(sentence, gathering, None)
+    return None
+
+
+def _cites_document(text: str, mention: DateMention) -> bool:
+    """ "Nghị quyết số 41/NQ-HĐND ngày 20/12/2022": the date of a document, not of a meeting."""
+    return bool(
+        re.search(
+            r"(?:số\s*)?\d+[-/][A-ZĐ]{2,}[-/][A-ZĐa-zđ]{2,}\s*,?\s*$",
+            text[max(0, mention.start - 40) : mention.start],
+        )
+    )
+
+
+def _is_other_kind(sentence: Sentence, body: list[Sentence]) -> bool:
+    """A trial, an arrest or talks abroad, told in the lead: not a meeting report."""
+    lead = " ".join(s.text for s in body[:3])
+    return bool(_OTHER_KINDS.search(lead) or _ABROAD.search(sentence.text))
+
+
+# ---------------------------------------------------------------- the meeting's fields
+
+_NAME_START = re.compile(
+    r"(?<!\w)(?:hội nghị|kỳ họp|kì họp|phiên họp|cuộc họp|buổi làm việc|giao ban|hội thảo|"
+    r"tọa đàm|toạ đàm|đại hội)(?!\w)",
+    re.IGNORECASE,
+)
+_NAME_END = re.compile(
+    r"\s+(?:để|nhằm|với sự|dưới sự|tại|do)\s|,\s*(?:ngày|đánh giá|triển khai)\s|[.;(]"
+    r"|,\s*(?=\S+\s\S+,)"
+)
+_KINDS = (
+    ("midterm_review", "sơ kết giữa nhiệm kỳ"),
+    ("briefing", "giao ban"),
+    ("council_session", "kỳ họp"),
+    ("council_session", "kì họp"),
+)
+_REVIEWS = {"tổng kết": "final_review", "sơ kết": "periodic_review"}
+_SESSION = re.compile(r"(?:lần|kỳ họp|kì họp) thứ\s+(?P<number>\w+(?:\s+\w+){0,2})", re.I)
+_ORGANIZER = re.compile(
+    r"\s+(?:đã\s+)?(?:tổ chức|họp|tiến hành|khai mạc)\s+(?:hội nghị|kỳ họp|phiên họp|cuộc họp|"
+    r"buổi làm việc|giao ban|họp|phiên|hội thảo|đại hội)",
+    re.IGNORECASE,
+)
+
+
+def meeting_name(event: MeetingEvent) -> str | None:
+    text = event.sentence.text
+    found = _NAME_START.search(text)
+    if not found:
+        return None
+    end = _NAME_END.search(text, found.end())
+    name = text[found.start() : end.start() if end else len(text)].strip(" ,.")
+    return name if len(name.split()) >= 2 else None
+
+
+def meeting_kind(name: str | None, sentence: str) -> str | None:
+    folded = nz.fold(name or sentence)
+    for kind, words in _KINDS:
+        if nz.fold(words) in folded:
+            return kind
+    found = [(folded.find(nz.fold(w)), kind) for w, kind in _REVIEWS.items()]
+    found = sorted((at, kind) for at, kind in found if at >= 0)
+    return found[0][1] if found else "other"
+
+
+def session_number(name: str | None) -> int | None:
+    """ "Hội nghị Huyện ủy lần thứ mười sáu tổng kết ..." -> 16; "lần thứ" after the review
+    words belongs to something else ("Nghị quyết Đại hội ... lần thứ XXII")."""
+    if not name:
+        return None
+    match = _SESSION.search(name)
+    if not match or re.search(r"sơ kết|tổng kết|Nghị quyết|Đại hội", name[: match.start()], re.I):
+        return None
+    words = match["number"].split()
+    for count in range(len(words), 0, -1):
+        number = nz.parse_ordinal(" ".join(words[:count]))
+        if number:
+            return number
+    return None
+
+
+def organizer(event: MeetingEvent) -> str | None:
+    """The body before "tổ chức hội nghị": its last comma-separated part, when it reads as a
+    body (capitalised, no digits, not too long)."""
+    text = event.sentence.text
+    start = event.date.end if event.date else 0
+    found = _ORGANIZER.search(text, start)
+    if not found:
+        return None
+    body = text[start : found.start()].strip(" ,").split(",")[-1].strip()
+    body = re.sub(r"^(?:tại\s.*|vào\s.*)$", "", body)
+    if not body or not body[0].isupper() or re.search(r"\d", body) or len(body.split()) > 12:
+        return None
+    return body

@@ -1,0 +1,113 @@
+"""Personal names and titles without a model: the shape of a Vietnamese name and where a
+mention of a person starts.
+
+A name is two to five capitalised syllables. After an honorific ("đồng chí", "ông", "bà")
+any such run is a name; elsewhere the run must open with a family name, so that a place
+("Trà Cú") or a body ("Hội Nông dân") is not read as a person. Ethnic-minority names open with
+their own markers ("Y", "H'", "Ka", "Ksor").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor import normalize as nz
+
+
+def _folded(names: str) -> frozenset[str]:
+    return frozenset(nz.fold(name) for name in names.split())
+
+
+# Family names that hardly ever open a place name; and those that also do ("Hà Trung",
+# "Châu Thành", "Lâm Hà", "Trà Cú"), trusted only where no place can stand.
+FAMILY_NAMES_ONLY = _folded(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Ngô Dương Đinh Trịnh Trương Lưu "
+    "Đoàn Tạ Triệu Lương Tăng Diệp Lại Phùng Kiều Thân Khúc Lã Giáp Đàm Nghiêm Doãn Cù Tống "
+    "Tôn Khổng Nông Bế Lường Quàng Giàng Sùng Thào Mùa Hầu Lầu Tẩn Ksor Rơ Siu Rmah Kpă Niê "
+    "Y H Mã Từ Hứa Quách Vương Chu Danh Thạch Trình Cấn Chế Chử Đậu Khương Liêu Nhữ Phí Quản "
+    "Ung Lò Cầm Lữ Đào Tô Nay Rah Tiêu Mạc Biện Lục Điểu Đàng Đổng Ksor Kpă Rcom Êban"
+)
+FAMILY_NAMES_ALSO_PLACES = _folded(
+    "Hà Châu Hồ Lâm Cao Thái Kim Sơn Mai Lý Quan Đồng Ninh Bạch Lạc Hạ Lộc La Hàn Âu Vi Kha "
+    "Ka Thi Xa"
+)
+FAMILY_NAMES = FAMILY_NAMES_ONLY | FAMILY_NAMES_ALSO_PLACES
+
+_SYLLABLE = r"[^\W\d_]+(?:['’][^\W\d_]+)?"
+_RUN = re.compile(rf"{_SYLLABLE}(?:\s+{_SYLLABLE})*")
+# Words that put a place, not a person, right after them: "huyện Trà Cú", "Huyện ủy Hà Trung".
+_LEVEL_WORD = re.compile(
+    r"(?:huyện|xã|tỉnh|thị xã|thị trấn|thành phố|phường|quận|(?:huyện|tỉnh|thị|thành|đảng)\s+"
+    r"(?:ủy|uỷ))\s*$",
+    re.IGNORECASE,
+)
+MIN_NAME = 2
+MAX_NAME = 4  # without an honorific: five capitalised syllables are a place and a name
+
+
+def is_syllable(word: str) -> bool:
+    """Capitalised: "Khải", "Y", "H'Hen"; not "UBND", not "ủy"."""
+    parts = re.split(r"['’]", word)
+    return all(p and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
+
+
+def opens_with_family_name(words: list[str], *, after_place_word: bool = False) -> bool:
+    """Whether `words` start with a family name; right after "huyện", "xã", "Huyện ủy" ... only
+    a family name that never opens a place counts."""
+    known = FAMILY_NAMES_ONLY if after_place_word else FAMILY_NAMES
+    return bool(words) and nz.fold(words[0]) in known
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    name: str
+    start: int
+    end: int
+
+
+def name_at_end(text: str) -> NameSpan | None:
+    """The personal name that ends `text` ("Bí thư Huyện ủy Trà Cú Nguyễn Văn An" -> "Nguyễn
+    Văn An"), read from the last run of capitalised syllables; None when the run is no name."""
+    runs = list(_RUN.finditer(text.rstrip()))
+    if not runs or runs[-1].end() != len(text.rstrip()):
+        return None
+    run = runs[-1]
+    words = list(re.finditer(_SYLLABLE, run.group()))
+    # The longest tail of capitalised syllables ending the run.
+    tail = []
+    for word in reversed(words):
+        if not is_syllable(word.group()):
+            break
+        tail.insert(0, word)
+    if len(tail) < MIN_NAME:
+        return None
+    lead = text[: run.start() + tail[0].start()]
+    first = 2 if _LEVEL_WORD.search(lead) else 0  # a place of at least two syllables first
+    for begin in [*range(first, len(tail)), *range(0, first)]:
+        chosen = tail[begin:]
+        strict = begin < first  # the place would have fewer than two syllables
+        if MIN_NAME <= len(chosen) <= MAX_NAME and opens_with_family_name(
+            [w.group() for w in chosen], after_place_word=strict
+        ):
+            start = run.start() + chosen[0].start()
+            return NameSpan(text[start : run.start() + chosen[-1].end()], start, len(text.rstrip()))
+    return None
+
+
+def name_at_start(text: str, *, family_first: bool = True) -> NameSpan | None:
+    """A personal name opening `text` ("Nguyễn Văn An, Bí thư ..."), family name first unless
+    the context already says a name comes (a list of people)."""
+    words = []
+    for word in re.finditer(_SYLLABLE, text):
+        gap = text[words[-1].end() : word.start()] if words else text[: word.start()]
+        if gap.strip() or not is_syllable(word.group()) or nz.opens_title(text[word.start() :]):
+            break
+        words.append(word)
+        if len(words) == MAX_NAME + 1:
+            break
+    if not MIN_NAME <= len(words) <= MAX_NAME:
+        return None
+    if family_first and not opens_with_family_name([w.group() for w in words]):
+        return None
+    return NameSpan(text[words[0].start() : words[-1].end()], words[0].start(), words[-1].end())
