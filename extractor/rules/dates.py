@@ -49,7 +49,8 @@ def _only_filler(text: str) -> bool:
 # "Ngày 13-7", "Sáng 12/7/2023", "Chiều nay (29-6)", "Trong 2 ngày 12 và 13/7", "vào ngày 5/1".
 _PART_OF_DAY = r"(?:sáng|chiều|tối|trưa|ngày|hôm)"
 _DATE_WORDS = re.compile(
-    rf"(?<!\w)(?P<lead>{_PART_OF_DAY}(?:\s+(?:nay|qua|hôm qua))?(?:\s+ngày)?|ngày)\s*\(?\s*"
+    rf"(?<!\w)(?P<lead>{_PART_OF_DAY}(?:\s+(?:nay|qua|hôm qua))?(?:\s+ngày)?|ngày)"
+    r"(?:\s+(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật))?\s*\(?\s*"
     r"(?P<first>\d{1,2})(?:\s*(?:và|,|-|–|đến(?:\s+ngày)?)\s*\d{1,2})?"
     r"\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})(?:\s*(?P=sep)\s*(?P<year>\d{4}))?(?![\d/])",
     re.IGNORECASE,

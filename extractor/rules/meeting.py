@@ -20,9 +20,7 @@ _GATHERING = re.compile(
     r"buổi làm việc|làm việc với|giao ban|hội thảo|tọa đàm|toạ đàm|đại hội)(?!\w)",
     re.IGNORECASE,
 )
-_HAPPENED = re.compile(
-    r"(?<!\w)(?:vừa qua|vừa tổ chức|mới đây|vừa diễn ra|đã diễn ra|đã tổ chức)(?!\w)", re.I
-)
+_HAPPENED = re.compile(r"(?<!\w)(?:vừa qua|vừa tổ chức|mới đây|vừa diễn ra)(?!\w)", re.I)
 _FUTURE = re.compile(
     r"(?<!\w)(?:sẽ|dự kiến|sắp (?:tới|diễn ra|tổ chức|khai mạc)|chuẩn bị tổ chức|"
     r"kế hoạch tổ chức)(?!\w)",
@@ -38,6 +36,7 @@ _ABROAD = re.compile(
     r"(?<!\w)(?:Lào|Campuchia|Trung Quốc|Thái Lan|Hàn Quốc|Nhật Bản|Hoa Kỳ|Liên bang Nga|"
     r"Cộng hòa|CHDCND|nước bạn)(?!\w)"
 )
+_MANY = re.compile(r"(?<!\w)(?:nhiều|các|những|\d+)\s+$", re.IGNORECASE)  # "nhiều hội nghị"
 _INTERVIEW = re.compile(r"^(?:PV|P\.V|Phóng viên)\s*:|^[-–]?\s*Thưa\s", re.MULTILINE)
 LEAD_SENTENCES = 6  # a report says what happened in its first sentences
 
@@ -76,7 +75,7 @@ def _announces(text: str) -> bool:
 def _event_in(sentence: Sentence) -> MeetingEvent | None:
     text = sentence.text
     gathering = _GATHERING.search(text)
-    if gathering is None:
+    if gathering is None or _MANY.search(text, 0, gathering.start()):
         return None
     dates = [d for d in find_dates(text) if not _cites_document(text, d)]
     if dates:

@@ -123,13 +123,25 @@ def _clean_headline(line: str) -> str:
     return _SCRAPED_DATE.sub("", line).strip()
 
 
+_TIMED_DATE = re.compile(
+    r"(?:\d{1,2}[:h]\d{2}\D{0,12})?(?<!\d)(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})(?:\D{0,12}\d{1,2}[:h]\d{2})?"
+)
+
+
 def _published(lines: list[tuple[int, str]], head: int | None) -> date | None:
-    """A stamp alone on a line near the headline, above or below it."""
+    """A stamp alone on a line near the headline, above or below it; else a dated time on
+    a short line at the top or the bottom of the page ("Thứ Hai, 17/07/2023 | Hồng Nhung")."""
     last = (head or 0) + 4
     for _, line in lines[:last]:
         stamp = read_stamp(line)
         if stamp is not None:
             return stamp
+    for _, line in [*lines[:last], *lines[-TAIL_LINES:]]:
+        found = _TIMED_DATE.search(line)
+        if len(line) < 90 and found and re.search(r"\d{1,2}[:h]\d{2}", found.group()):
+            parsed = nz.parse_date(found.group(1))
+            if parsed is not None:
+                return parsed.value
     return None
 
 

@@ -209,11 +209,18 @@ def read_cues(text: str, starts: Iterable[int] = ()) -> list[Cue]:
     cues = []
     for match in _CUE.finditer(text):
         role = "chair" if match["chair"] else "guest"
-        lead = _INTRODUCES.match(text[match.end() :])
+        lead = _INTRODUCES.match(text[match.end() :]) or _opening_cue(text, match)
         at = match.end() + lead.end() if lead else -1
         introduces = lead is not None and any(at <= s <= at + MAX_INTRO_GAP for s in starts)
         cues.append(Cue(role, match.start(), match.end(), introduces))
     return cues
+
+
+def _opening_cue(text: str, match: re.Match[str]) -> re.Match[str] | None:
+    """ "Chủ trì hội nghị, đồng chí X ...": a verb opening the sentence introduces by a comma."""
+    if text[: match.start()].strip():
+        return None
+    return re.match(r"^(?:\s+[^\s,.;:()]+){0,4}?\s*,", text[match.end() :])
 
 
 MAX_INTRO_GAP = 24  # "có các đồng chí: " or "có đồng chí " before the name itself
