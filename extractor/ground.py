@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from extractor.align import IndexedArticle, align_in
-from extractor.normalize import NUMBER_RE, fold, parse_number, resolution_code
+from extractor.normalize import NUMBER_RE, count_word, fold, parse_number, resolution_code
 from extractor.schemas.meeting_report import (
     Grounded,
     Indicator,
@@ -58,7 +58,8 @@ def _numbers(text: str) -> list[float]:
     """
     pieces = [text, *text.split()]
     found = (parse_number(m.group()) for piece in pieces for m in NUMBER_RE.finditer(piece))
-    return [number for number in found if number is not None]
+    spelled = (count_word(word) for word in re.findall(r"\w+", text))  # "Hai chỉ tiêu"
+    return [number for number in (*found, *spelled) if number is not None]
 
 
 def _resolution_problem(resolution: Resolution, text: str, where: str) -> str | None:

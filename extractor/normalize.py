@@ -303,6 +303,15 @@ def parse_ordinal(text: str) -> int | None:
     return _number_words(text.lower().split())
 
 
+def count_word(word: str) -> float | None:
+    """A small count written as a word: "hai" -> 2, "Mười" -> 10; None otherwise."""
+    word = word.lower()
+    if word in ("năm", "tư", "nhất", "mốt", "lăm"):  # also "year", "fourth", "first"...
+        return None
+    value = _number_words([word])
+    return float(value) if value else None
+
+
 def _number_words(words: list[str]) -> int | None:
     if not words or any(w not in _DIGIT_WORDS and w not in ("mười", "mươi") for w in words):
         return None
