@@ -40,7 +40,7 @@ def read_page(article: str) -> Page:
     lines = _lines(article)
     head = _headline_index(lines)
     byline = _byline_index(lines, after=head)
-    author = read_byline(lines[byline][1]) if byline is not None else None
+    author = read_byline(lines[byline][1]) if byline is not None else _top_byline(lines, head)
     body_start = lines[head][0] + len(lines[head][1]) if head is not None else 0
     body_end = lines[byline][0] if byline is not None else len(article)
     sentences = [s for s in split_sentences(article) if body_start <= s.start < body_end]
@@ -176,6 +176,15 @@ def _byline_index(lines: list[tuple[int, str]], *, after: int | None) -> int | N
             return index
         if _is_paragraph(line):
             return None
+    return None
+
+
+def _top_byline(lines: list[tuple[int, str]], head: int | None) -> str | None:
+    """Some sites print "Tác giả: X" or "Tin, ảnh: X" under the headline instead."""
+    start = (head or 0) + 1
+    for _, line in lines[start : start + 3]:
+        if _LABELLED.match(line):
+            return read_byline(line)
     return None
 
 
