@@ -11,13 +11,16 @@ resolution carries an `evidence` that is an exact slice of the article.
 - meeting.py      whether a meeting took place, and its name, kind, session and organizer
 - places.py       district, province and the period under review
 - resolutions.py  resolutions cited by code
+- quantities.py   numbers with their qualifier, target and measure word
+- indicators.py   quantified results: "đạt 61,8% kế hoạch", "18/20 chỉ tiêu"
+- agreement.py    the rules as a second opinion on a model's report
 """
 
 from __future__ import annotations
 
-from extractor.indicators import find_indicators
 from extractor.rules import meeting as mt
 from extractor.rules.dates import YearContext, resolve
+from extractor.rules.indicators import find_indicators
 from extractor.rules.page import Page, Sentence, read_page, split_sentences
 from extractor.rules.people import Mention, find_mentions, names_of, read_roles
 from extractor.rules.places import read_locality, read_period

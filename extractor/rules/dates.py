@@ -36,7 +36,7 @@ def read_stamp(line: str) -> date | None:
     before, after = line[: found.start()], line[found.end() :]
     if not (_only_filler(before) and _only_filler(after)):
         return None
-    parsed = nz.parse_date(found.group())
+    parsed = parse_date(found.group())
     return parsed.value if parsed else None
 
 
@@ -104,7 +104,7 @@ class YearContext:
     article: str
 
 
-def resolve(mention: DateMention, context: YearContext) -> nz.ParsedDate | None:
+def resolve(mention: DateMention, context: YearContext) -> ParsedDate | None:
     """The full date of a mention: its printed year, else the year the context implies."""
     if mention.year is not None:
         return _make(mention.year, mention.month, mention.day, inferred=False)
@@ -134,8 +134,75 @@ def context_year(mention: DateMention, context: YearContext) -> int | None:
     return latest
 
 
-def _make(year: int, month: int, day: int, *, inferred: bool) -> nz.ParsedDate | None:
+def _make(year: int, month: int, day: int, *, inferred: bool) -> ParsedDate | None:
     try:
-        return nz.ParsedDate(date(year, month, day), inferred)
+        return ParsedDate(date(year, month, day), inferred)
     except ValueError:
         return None
+
+
+# ---------------------------------------------------------------- reading one date
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: date
+    year_inferred: bool = False
+
+
+_DATE = re.compile(
+    r"(?<![\d/.-])(?P<day>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})"
+    r"(?:\s*(?P=sep)\s*(?P<year>\d{4}|\d{2}))?(?![\d/])"
+)
+_WORDY_DATE = re.compile(
+    r"ngày\s+(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?",
+    re.IGNORECASE,
+)
+_ISO = re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?!\d)")
+
+
+def parse_date(text: str, *, year: int | None = None) -> ParsedDate | None:
+    """The first valid date in "Ngày 20/7/2022", "Sáng 19/6", "Chiều 29-6", "05/01",
+    "17/06/2024 - 06:51", "ngày 25 tháng 10 năm 2017" or ISO "2024-06-17".
+
+    When the text gives only day and month, `year` (from the publication date or context)
+    completes it and the result says the year was inferred; without a year, None. Impossible
+    dates ("31/2") are skipped.
+    """
+    text = nz.nfc(text)
+    found = [m for regex in (_ISO, _WORDY_DATE, _DATE) for m in regex.finditer(text)]
+    for match in sorted(found, key=lambda m: m.start()):
+        parsed = _date_of(match, year)
+        if parsed:
+            return parsed
+    return None
+
+
+def _date_of(match: re.Match[str], year: int | None) -> ParsedDate | None:
+    day, month, printed = int(match["day"]), int(match["month"]), match["year"]
+    if printed:
+        full_year = int(printed) + (2000 if len(printed) == 2 else 0)
+        return _make_date(full_year, month, day, False)
+    return _make_date(year, month, day, True) if year else None
+
+
+def _make_date(year: int, month: int, day: int, inferred: bool) -> ParsedDate | None:
+    try:
+        return ParsedDate(date(year, month, day), inferred)
+    except ValueError:
+        return None
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def parse_ordinal(text: str) -> int | None:
+    """A session or term number: "17" -> 17, "XVII" -> 17, "mười sáu" -> 16,
+    "hai mươi mốt" -> 21, "nhất" -> 1. Up to 99 in words; None when not a number."""
+    text = nz.nfc(text).strip()
+    if text.isdigit():
+        return int(text)
+    if re.fullmatch(r"[IVXLC]+", text):
+        values = [_ROMAN[ch] for ch in text]
+        return sum(-v if v < n else v for v, n in zip(values, [*values[1:], 0], strict=True))
+    return nz.number_words(text.lower().split())

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractor import normalize as nz
-from extractor.rules.dates import DateMention, find_dates
+from extractor.rules.dates import DateMention, find_dates, parse_ordinal
 from extractor.rules.page import Sentence
 
 _GATHERING = re.compile(
@@ -157,7 +157,7 @@ def session_number(name: str | None) -> int | None:
         return None
     words = match["number"].split()
     for count in range(len(words), 0, -1):
-        number = nz.parse_ordinal(" ".join(words[:count]))
+        number = parse_ordinal(" ".join(words[:count]))
         if number:
             return number
     return None

@@ -111,3 +111,101 @@ def name_at_start(text: str, *, family_first: bool = True) -> NameSpan | None:
     if family_first and not opens_with_family_name([w.group() for w in words]):
         return None
     return NameSpan(text[words[0].start() : words[-1].end()], words[0].start(), words[-1].end())
+
+
+# ---------------------------------------------------------------- a person after an honorific
+
+_POST_WORDS = (
+    *nz.TITLE_OPENERS,
+    nz.fold("viên"),
+    nz.fold("thư"),
+    nz.fold("tịch"),
+    nz.fold("biên tập"),
+)
+_RANK_ENDINGS = (nz.fold("trưởng"), nz.fold("tá"), nz.fold("tướng"), nz.fold("úy"), nz.fold("uý"))
+# Verbs that end a person's titles: "... Trưởng ban Dân vận Tỉnh uỷ đến dự". Lower case
+# only, so "Ban Tổ chức" and "Ban Chỉ đạo" stay inside titles.
+AFTER_TITLES = re.compile(
+    r"\s(?:đến dự|tham dự|dự|chủ trì|đồng chủ trì|cùng|phát biểu|báo cáo|trình bày|thông qua|"
+    r"kết luận|bế mạc|khai mạc|yêu cầu|đề nghị|cho rằng|cho biết|nhấn mạnh|ghi nhận|"
+    r"biểu dương|đánh giá|lưu ý|chỉ đạo|điều hành|tổ chức|trao|tặng|chúc mừng|đã|đang|sẽ|"
+    r"cũng|và các|với|tại|làm rõ|giải trình|thảo luận|tham luận|khẳng định|"
+    r"và (?:đồng chí|đ/c|ông|bà)|và(?= [A-ZĐ]\w* [A-ZĐ]))(?!\w)"
+)
+MAX_NAME_WORDS = 5
+
+
+def _names_a_post(text: str) -> bool:
+    """ "Hiệu trưởng", "Trưởng ban Dân vận": a post; "Huyện ủy Mường Tè": a body, not a title."""
+    folded = f" {nz.fold(text)} "
+    return any(f" {word} " in folded for word in _POST_WORDS) or any(
+        w.endswith(_RANK_ENDINGS) for w in folded.split()
+    )
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    name: str
+    titles: tuple[str, ...]
+    end: int = 0  # where the mention (name and titles) ends in the text it was read from
+
+
+def split_person(text: str) -> PersonMention | None:
+    """Read a person at the start of `text` (after an optional honorific).
+
+    "Đồng chí Kim Rương - Uỷ viên Thường vụ Tỉnh uỷ, Trưởng ban Dân vận Tỉnh uỷ đến dự"
+    -> Kim Rương, ("Uỷ viên Thường vụ Tỉnh uỷ", "Trưởng ban Dân vận Tỉnh uỷ").
+
+    The name is 2 to 5 capitalized syllables and stops before a title word; titles follow,
+    each capitalized, until a clause ends or a verb ("đến dự", "chủ trì") starts. A mention
+    that opens with a title ("đồng chí Bí thư Huyện ủy ...") has no name here: None.
+    """
+    text = nz.nfc(text)
+    honorific = nz.HONORIFICS.match(text)
+    start = honorific.end() if honorific else 0
+    words = list(re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text[start:]))
+    name_words = _name_words(text[start:], words)
+    if not name_words:
+        return None
+    name_end = start + name_words[-1].end()
+    titles, end = _titles_after(text, name_end)
+    name = " ".join(w.group() for w in name_words)
+    return PersonMention(name=name, titles=tuple(titles), end=end)
+
+
+def _name_words(text: str, words: list[re.Match[str]]) -> list[re.Match[str]]:
+    taken: list[re.Match[str]] = []
+    for word in words[:MAX_NAME_WORDS]:
+        gap = text[taken[-1].end() : word.start()] if taken else text[: word.start()]
+        if (
+            gap.strip()
+            or not _is_name_syllable(word.group())
+            or nz.opens_title(text[word.start() :])
+        ):
+            break
+        taken.append(word)
+    return taken if len(taken) >= 2 else []
+
+
+def _is_name_syllable(word: str) -> bool:
+    parts = re.split(r"['’]", word)  # "H'Zap", "K'Mai": each part capitalised
+    return all(p and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
+
+
+def _titles_after(text: str, start: int) -> tuple[list[str], int]:
+    rest = text[start:]
+    lead = re.match(r"[\s,:\-–—]*", rest).end()
+    clause = re.split(r"[;\n]|\.(?:\s|$)", rest[lead:], maxsplit=1)[0]
+    verb = AFTER_TITLES.search(clause)
+    clause = clause[: verb.start()] if verb else clause
+    titles: list[str] = []
+    consumed = 0
+    for piece in re.split(r"(,)", clause):
+        if piece != ",":
+            stripped = piece.strip()
+            if not stripped or not stripped[0].isupper() or not _names_a_post(stripped):
+                break
+            titles.extend(nz.split_on_dash(stripped))
+        consumed += len(piece)
+    end = start + lead + len(clause[:consumed].rstrip(" ,")) if titles else start
+    return titles, end

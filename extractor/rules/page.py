@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractor import normalize as nz
-from extractor.rules.dates import find_dates, read_stamp
+from extractor.rules.dates import find_dates, parse_date, read_stamp
 from extractor.rules.names import is_syllable
 
 
@@ -139,7 +139,7 @@ def _published(lines: list[tuple[int, str]], head: int | None) -> date | None:
     for _, line in [*lines[:last], *lines[-TAIL_LINES:]]:
         found = _TIMED_DATE.search(line)
         if len(line) < 90 and found and re.search(r"\d{1,2}[:h]\d{2}", found.group()):
-            parsed = nz.parse_date(found.group(1))
+            parsed = parse_date(found.group(1))
             if parsed is not None:
                 return parsed.value
     return None

@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractor import normalize as nz
-from extractor.rules.names import name_at_end, name_at_start
+from extractor.rules.names import (
+    AFTER_TITLES,
+    PersonMention,
+    name_at_end,
+    name_at_start,
+    split_person,
+)
 from extractor.rules.page import Sentence
 from extractor.schemas.meeting_report import Person, Speaker
 
@@ -73,7 +79,7 @@ def _read_at(text: str, start: int) -> tuple[int, int, Person] | None:
     rest = text[start:]
     honorific = _HONORIFIC.match(rest)
     if honorific:
-        found = nz.split_person(rest[honorific.end() :])
+        found = split_person(rest[honorific.end() :])
         if found is not None:
             return _person(text, start + honorific.end(), found)
         return _titled(text, start + honorific.end())
@@ -82,7 +88,7 @@ def _read_at(text: str, start: int) -> tuple[int, int, Person] | None:
     return _bare(text, start)
 
 
-def _person(text: str, at: int, found: nz.PersonMention) -> tuple[int, int, Person]:
+def _person(text: str, at: int, found: PersonMention) -> tuple[int, int, Person]:
     name_start = text.index(found.name, at)
     end = at + found.end
     person = Person(name=found.name, titles=list(found.titles), evidence=text[name_start:end])
@@ -93,7 +99,7 @@ def _titled(text: str, start: int) -> tuple[int, int, Person] | None:
     """ "Bí thư Huyện ủy Trà Cú Nguyễn Văn An chủ trì": the name ends the title's clause."""
     clause_end = _CLAUSE_END.search(text, start)
     stop = clause_end.start() if clause_end else len(text)
-    verb = nz._AFTER_TITLES.search(text, start, stop)
+    verb = AFTER_TITLES.search(text, start, stop)
     stop = verb.start() if verb else stop
     segment = text[start:stop]
     name = name_at_end(segment)
@@ -115,7 +121,7 @@ def _bare(text: str, start: int, *, in_list: bool = False) -> tuple[int, int, Pe
     after = text[start + name.end :]
     if not re.match(r"\s*(?:,|[-–])\s*", after) or not nz.opens_title(after.lstrip(" ,-–")):
         return None
-    found = nz.split_person(text[start + name.start :])
+    found = split_person(text[start + name.start :])
     if found is None or found.name != name.name or not found.titles:
         return None
     return _person(text, start + name.start, found)

@@ -1,4 +1,4 @@
-"""The offline rules baseline (and its indicator grammar, `extractor.indicators`).
+"""The offline extractor end to end (and its indicator grammar, `extractor.rules.indicators`).
 
 Seeds: the rules must agree with the hand-checked gold wherever they fill a field (precision),
 and find a fair share of it (recall floors, so that an empty report cannot pass). Snippets:
@@ -13,9 +13,9 @@ from functools import cache
 
 import pytest
 
-from extractor.indicators import find_indicators, iter_indicator_parts, parse_indicator_clause
 from extractor.normalize import fold
 from extractor.rules import extract_rules, split_sentences
+from extractor.rules.indicators import find_indicators, iter_indicator_parts
 from extractor.schemas.meeting_report import Indicator, MeetingReport
 from extractor.text import clean
 from tests.conftest import GOLD, SEEDS
@@ -219,8 +219,8 @@ def test_seed_meeting_is_found_when_gold_has_one(seed_id: str) -> None:
         ("18/20 chỉ tiêu thực hiện đạt trên 50% Nghị quyết", {"percent_of_target": None}),
     ],
 )
-def test_parse_indicator_clause(text: str, expected: dict) -> None:
-    parts = parse_indicator_clause(text)
+def test_first_statement_of_a_clause(text: str, expected: dict) -> None:
+    parts = next(iter_indicator_parts(text), None)
     assert parts is not None
     assert {field: getattr(parts, field) for field in expected} == expected
 

@@ -1,6 +1,6 @@
 """Indicators: quantified statements read from Vietnamese report text.
 
-Two layers. `parse_indicator_clause` / `iter_indicator_parts` read the grammar of one clause:
+Two layers. `iter_indicator_parts` reads the grammar of one clause:
 a quantity ("trên 3.947 tỷ đồng", "1.807/2.800 lao động") and what follows it ("tăng 11,2%
 so với cùng kỳ", "đạt 61,8% kế hoạch", "chiếm 8,1%"). `find_indicators` applies them to an
 article's sentences for the rules baseline, keeping only results (not goals, dates, codes or
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from extractor import normalize as nz
+from extractor.rules import quantities as qt
 from extractor.schemas.meeting_report import Indicator
 
 
@@ -40,7 +41,7 @@ class IndicatorParts:
 _PLAN = r"kế hoạch|KH|Nghị quyết|NQ|chỉ tiêu|mục tiêu|dự toán|cùng kỳ(?: năm trước)?"
 # "đạt 61,8% kế hoạch", "tăng 11,2% so với cùng kỳ", "chiếm 8,1%", "(đạt 270% NQ)".
 _MODIFIER = re.compile(
-    rf"(?<!\w)(?P<verb>đạt|tăng|giảm|chiếm|bằng)\s+(?:(?P<qual>{nz.QUALIFIER_PATTERN})\s+)?"
+    rf"(?<!\w)(?P<verb>đạt|tăng|giảm|chiếm|bằng)\s+(?:(?P<qual>{qt.QUALIFIER_PATTERN})\s+)?"
     rf"(?P<pct>{nz.NUMBER_PATTERN})\s*%(?:\s*(?:so\s+(?:v\w+\s+)?)?(?P<ref>{_PLAN})(?!\w))?\)?",
     re.IGNORECASE,
 )
@@ -56,28 +57,23 @@ _STATUS_WORDS = (
 )
 
 
-def parse_indicator_clause(text: str) -> IndicatorParts | None:
-    """The first quantified statement of a clause, with what the clause says about it.
+def iter_indicator_parts(text: str) -> Iterator[IndicatorParts]:
+    """Every quantified statement of `text`, left to right, with what its clause says of it;
+    a share ("934 hộ nghèo, chiếm 4,5%") is its own statement after the count it belongs to.
 
     "đạt 61,8% kế hoạch" -> percent_of_target 61.8; "đạt hơn 52,2% NQ" -> 52.2;
     "tăng 16,6% so với cùng kỳ" -> change_percent 16.6; "giảm 3%" -> -3;
     "1.807/2.800 lao động (đạt hơn 64,5% NQ)" -> 1807 of 2800, 64.5% of target.
     """
-    return next(iter_indicator_parts(text), None)
-
-
-def iter_indicator_parts(text: str) -> Iterator[IndicatorParts]:
-    """Every quantified statement of `text`, left to right; a share ("934 hộ nghèo, chiếm
-    4,5%") is its own statement after the count it belongs to."""
     text = nz.nfc(text)
     position = 0
-    while quantity := next(nz.iter_quantities(text, position), None):
+    while quantity := next(qt.iter_quantities(text, position), None):
         parts, end = _read_statement(text, quantity)
         yield from parts
         position = max(end, quantity.end, quantity.start + 1)
 
 
-def _read_statement(text: str, quantity: nz.Quantity) -> tuple[list[IndicatorParts], int]:
+def _read_statement(text: str, quantity: qt.Quantity) -> tuple[list[IndicatorParts], int]:
     lead = text[: quantity.start]
     if quantity.unit == "%" and quantity.target is None:
         lone = _lone_percent(text, quantity, lead)
@@ -94,7 +90,7 @@ def _read_statement(text: str, quantity: nz.Quantity) -> tuple[list[IndicatorPar
     return _with_modifiers(text, parts, lead)
 
 
-def _lone_percent(text: str, quantity: nz.Quantity, lead: str) -> IndicatorParts | None:
+def _lone_percent(text: str, quantity: qt.Quantity, lead: str) -> IndicatorParts | None:
     """A percent that is a change, a percent of target or a threshold rather than a value.
 
     None for a plain value ("là 95,49%"); parts with end 0 for a percent to skip.
@@ -157,7 +153,7 @@ def _apply_modifier(
     if verb in ("tăng", "giảm"):
         return replace(parts, change_percent=pct if verb == "tăng" else -pct), None
     if verb == "chiếm" and not ref:  # a share: "934 hộ nghèo, chiếm trên 4,5%"
-        qualifier = nz.QUALIFIERS.get((modifier["qual"] or "").lower())
+        qualifier = qt.QUALIFIERS.get((modifier["qual"] or "").lower())
         return parts, IndicatorParts(pct, "%", qualifier, start=parts.start, end=modifier.end())
     if verb == "bằng" and not ref:
         return parts, None
