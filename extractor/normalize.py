@@ -195,8 +195,8 @@ TITLE_OPENERS = tuple(
         "phó", "bí thư", "chủ tịch", "chủ nhiệm", "ủy viên", "tỉnh ủy viên", "huyện ủy viên",
         "thành ủy viên", "thị ủy viên", "đảng ủy viên", "trưởng", "giám đốc", "chánh văn phòng",
         "chánh án", "chánh thanh tra", "tổng bí thư", "bộ trưởng", "thứ trưởng", "đại biểu",
-        "chính ủy", "thường trực", "thành viên", "uvtv", "tuv", "huv", "đại tá", "thượng tá",
-        "trung tá", "thiếu tá", "thiếu tướng", "trung tướng",
+        "chính ủy", "thường trực", "thành viên", "uvtv", "uvbtv", "uvtw", "tuv", "huv", "đbqh",
+        "đại tá", "thượng tá", "trung tá", "thiếu tá", "thiếu tướng", "trung tướng",
     )
 )  # fmt: skip
 

@@ -19,7 +19,7 @@ _STAMP_FILLER = re.compile(
     r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ\s+nhật|cập\s+nhật(?:\s+lúc)?|ngày\s+đăng|"
     r"đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|thời\s+gian(?:\s+đăng)?|đăng|lúc|"
     r"ngày|posted|updated|gmt\s*[+-]\s*\d{1,2}|\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?|"
-    r"sa|ch|am|pm|[\s|,:()\-–/.])*",
+    r"sa|ch|am|pm|[\s|,:()\[\]\-–/.])*",
     re.IGNORECASE,
 )
 MAX_STAMP_LENGTH = 70
@@ -55,7 +55,7 @@ _DATE_WORDS = re.compile(
     r"\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})(?:\s*(?P=sep)\s*(?P<year>\d{4}))?(?![\d/])",
     re.IGNORECASE,
 )
-_WORDY_DATE = re.compile(
+_DAY_MONTH_WORDS = re.compile(
     r"(?<!\w)ngày\s+(?P<first>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?",
     re.IGNORECASE,
 )
@@ -76,7 +76,7 @@ class DateMention:
 def find_dates(text: str) -> list[DateMention]:
     """Day-month dates introduced by a day word, in order of appearance."""
     found = []
-    for regex in (_DATE_WORDS, _WORDY_DATE):
+    for regex in (_DATE_WORDS, _DAY_MONTH_WORDS):
         for match in regex.finditer(text):
             day, month = int(match["first"]), int(match["month"])
             if not (1 <= day <= 31 and 1 <= month <= 12):
@@ -89,13 +89,18 @@ def find_dates(text: str) -> list[DateMention]:
 
 # ---------------------------------------------------------------- the year of a date
 
-_YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
+# A period under review names the year a day-month date belongs to ("6 tháng đầu năm 2023");
+# a bare "năm 2023" does too, unless it is a horizon ("đến năm 2025", "giai đoạn 2021-2025").
 _PERIOD_YEAR = re.compile(
-    r"(?:(?:\d+|sáu|chín|ba)\s+tháng\s+(?:đầu\s+|cuối\s+)?năm|quý\s+[IV]+(?:\s+năm)?|"
-    r"nhiệm vụ năm|kế hoạch năm|năm)\s+(?P<year>(?:19|20)\d{2})(?!\d)",
+    r"(?:(?:\d+|sáu|chín|ba|mười)\s+tháng\s+(?:đầu\s+|cuối\s+)?(?:năm\s+)?|quý\s+[IV]+\s*"
+    r"(?:năm\s+|/)|(?:tổng kết|sơ kết)(?:\s+\S+){0,4}?\s+năm\s+)(?P<year>(?:19|20)\d{2})(?!\d)",
     re.IGNORECASE,
 )
-_YEAR_END_REVIEW = re.compile(r"tổng kết(?:\s+\w+){0,6}\s+năm\s+(?P<year>(?:19|20)\d{2})", re.I)
+_PLAIN_YEAR = re.compile(
+    r"(?<!đến )(?<!tới )(?<!đến hết )(?<!trước )(?<!sau )năm\s+(?P<year>(?:19|20)\d{2})(?![\d-])",
+    re.IGNORECASE,
+)
+_YEAR_END_REVIEW = re.compile(r"tổng kết(?:\s+\S+){0,6}?\s+năm\s+(?P<year>(?:19|20)\d{2})", re.I)
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,12 @@ def context_year(mention: DateMention, context: YearContext) -> int | None:
     scraped = re.match(r"\s*date\s+(\d{4})-\d{2}", context.article)
     if scraped:
         return int(scraped[1])
-    years = {int(m["year"]) for m in _PERIOD_YEAR.finditer(context.article)}
+    period = _PERIOD_YEAR.search(context.article)
+    if period:
+        year = int(period["year"])
+        whole_year = re.match(r"(?:tổng kết|sơ kết)", period.group(), re.IGNORECASE)
+        return year + 1 if whole_year and mention.month <= 3 else year  # reviewed after it ended
+    years = [int(m["year"]) for m in _PLAIN_YEAR.finditer(context.article)]
     if not years:
         return None
     latest = max(years)
@@ -150,11 +160,11 @@ class ParsedDate:
     year_inferred: bool = False
 
 
-_DATE = re.compile(
+_ANY_DATE = re.compile(
     r"(?<![\d/.-])(?P<day>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})"
     r"(?:\s*(?P=sep)\s*(?P<year>\d{4}|\d{2}))?(?![\d/])"
 )
-_WORDY_DATE = re.compile(
+_ANY_WORDY_DATE = re.compile(
     r"ngày\s+(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?",
     re.IGNORECASE,
 )
@@ -170,7 +180,7 @@ def parse_date(text: str, *, year: int | None = None) -> ParsedDate | None:
     dates ("31/2") are skipped.
     """
     text = nz.nfc(text)
-    found = [m for regex in (_ISO, _WORDY_DATE, _DATE) for m in regex.finditer(text)]
+    found = [m for regex in (_ISO, _ANY_WORDY_DATE, _ANY_DATE) for m in regex.finditer(text)]
     for match in sorted(found, key=lambda m: m.start()):
         parsed = _date_of(match, year)
         if parsed:

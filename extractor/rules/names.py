@@ -126,7 +126,8 @@ _RANK_ENDINGS = (nz.fold("trưởng"), nz.fold("tá"), nz.fold("tướng"), nz.f
 # Verbs that end a person's titles: "... Trưởng ban Dân vận Tỉnh uỷ đến dự". Lower case
 # only, so "Ban Tổ chức" and "Ban Chỉ đạo" stay inside titles.
 AFTER_TITLES = re.compile(
-    r"\s(?:đến dự|tham dự|dự|chủ trì|đồng chủ trì|cùng|phát biểu|báo cáo|trình bày|thông qua|"
+    r"\s(?:đến dự|tham dự|về dự|tới dự|dự|chủ trì|đồng chủ trì|cùng|có mặt|phát biểu|báo cáo|"
+    r"trình bày|thông qua|"
     r"kết luận|bế mạc|khai mạc|yêu cầu|đề nghị|cho rằng|cho biết|nhấn mạnh|ghi nhận|"
     r"biểu dương|đánh giá|lưu ý|chỉ đạo|điều hành|tổ chức|trao|tặng|chúc mừng|đã|đang|sẽ|"
     r"cũng|và các|với|tại|làm rõ|giải trình|thảo luận|tham luận|khẳng định|"
@@ -135,7 +136,7 @@ AFTER_TITLES = re.compile(
 MAX_NAME_WORDS = 5
 
 
-def _names_a_post(text: str) -> bool:
+def names_a_post(text: str) -> bool:
     """ "Hiệu trưởng", "Trưởng ban Dân vận": a post; "Huyện ủy Mường Tè": a body, not a title."""
     folded = f" {nz.fold(text)} "
     return any(f" {word} " in folded for word in _POST_WORDS) or any(
@@ -177,19 +178,12 @@ def _name_words(text: str, words: list[re.Match[str]]) -> list[re.Match[str]]:
     taken: list[re.Match[str]] = []
     for word in words[:MAX_NAME_WORDS]:
         gap = text[taken[-1].end() : word.start()] if taken else text[: word.start()]
-        if (
-            gap.strip()
-            or not _is_name_syllable(word.group())
-            or nz.opens_title(text[word.start() :])
-        ):
+        if gap.strip() or not is_syllable(word.group()) or nz.opens_title(text[word.start() :]):
             break
         taken.append(word)
+    if len(taken) == 1 and re.search(r"['’]", taken[0].group()):
+        return taken  # after an honorific, "ông K'Brơi" is a whole name
     return taken if len(taken) >= 2 else []
-
-
-def _is_name_syllable(word: str) -> bool:
-    parts = re.split(r"['’]", word)  # "H'Zap", "K'Mai": each part capitalised
-    return all(p and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
 
 
 def _titles_after(text: str, start: int) -> tuple[list[str], int]:
@@ -203,7 +197,7 @@ def _titles_after(text: str, start: int) -> tuple[list[str], int]:
     for piece in re.split(r"(,)", clause):
         if piece != ",":
             stripped = piece.strip()
-            if not stripped or not stripped[0].isupper() or not _names_a_post(stripped):
+            if not stripped or not stripped[0].isupper() or not names_a_post(stripped):
                 break
             titles.extend(nz.split_on_dash(stripped))
         consumed += len(piece)

@@ -1,9 +1,11 @@
 """The page around the article: headline, publication stamp, byline, and the body's sentences.
 
-A scraped page opens with furniture (breadcrumbs, a category, a time stamp above or below the
-headline) and may end with more (related news, counters, the site's address) that cleaning
-did not recognise. The headline is the first line that reads as a title; the byline is the
-last line that reads as one with no body paragraph after it.
+A scraped page opens with furniture (the site's banner, menus, breadcrumbs, a category, a
+stamp line such as "MINH KHOA | Thứ năm, 11/07/2024 20:15 | 834 lượt xem") and ends with more
+(share buttons, related news under a heading of its own, counters, the site's address). The
+headline is the first line that reads as a title; the body runs from it to the first
+furniture heading; the byline is the last byline-shaped line of the body with no paragraph
+after it, else one printed in the meta lines under the headline.
 """
 
 from __future__ import annotations
@@ -33,26 +35,37 @@ class Page:
     headline: str | None
     published: date | None
     author: str | None
-    sentences: tuple[Sentence, ...]  # the body's, headline and byline excluded
+    sentences: tuple[Sentence, ...]  # the body's, headline, meta lines and byline excluded
+
+
+Line = tuple[int, str]  # offset in the article, stripped text
 
 
 def read_page(article: str) -> Page:
     lines = _lines(article)
     head = _headline_index(lines)
-    byline = _byline_index(lines, after=head)
-    author = read_byline(lines[byline][1]) if byline is not None else _top_byline(lines, head)
-    body_start = lines[head][0] + len(lines[head][1]) if head is not None else 0
-    body_end = lines[byline][0] if byline is not None else len(article)
-    sentences = [s for s in split_sentences(article) if body_start <= s.start < body_end]
+    start = head + 1 if head is not None else 0
+    end = _furniture_index(lines, start)
+    meta = _meta_lines(lines, start, end)
+    byline = _byline_index(lines, first=start + len(meta), end=end)
+    author = read_byline(lines[byline][1]) if byline is not None else _meta_author(meta)
+    body_start = lines[start][0] if start < len(lines) and start > 0 else 0
+    body_end = lines[byline][0] if byline is not None else _offset(lines, end, len(article))
+    meta_offsets = {offset for offset, _ in meta}
+    sentences = [
+        s
+        for s in split_sentences(article)
+        if body_start <= s.start < body_end and not _in_lines(s, meta_offsets)
+    ]
     return Page(
         headline=_clean_headline(lines[head][1]) if head is not None else None,
-        published=_published(lines, head),
+        published=_published(lines, head, meta, end),
         author=author,
-        sentences=tuple(s for s in sentences if read_stamp(s.text) is None),
+        sentences=tuple(sentences),
     )
 
 
-def _lines(article: str) -> list[tuple[int, str]]:
+def _lines(article: str) -> list[Line]:
     """(offset, stripped text) of every non-empty line."""
     found, offset = [], 0
     for raw in article.split("\n"):
@@ -60,6 +73,14 @@ def _lines(article: str) -> list[tuple[int, str]]:
             found.append((offset + len(raw) - len(raw.lstrip()), raw.strip()))
         offset += len(raw) + 1
     return found
+
+
+def _offset(lines: list[Line], index: int, default: int) -> int:
+    return lines[index][0] if index < len(lines) else default
+
+
+def _in_lines(sentence: Sentence, offsets: set[int]) -> bool:
+    return sentence.start in offsets
 
 
 # ---------------------------------------------------------------- sentences
@@ -90,20 +111,22 @@ def _upper_after(line: str, match: re.Match[str]) -> bool:
     return bool(following) and following[0].isupper()
 
 
-# ---------------------------------------------------------------- headline and stamp
+# ---------------------------------------------------------------- headline, meta lines, stamp
 
 _SCRAPED_DATE = re.compile(r"^date\s+\d{4}-\d{2}(?:-\d{2})?\s+")  # scraper metadata, not the title
-_CRUMBS = re.compile(r"\s(?:/|>|»|\|)\s|^(?:Trang chủ|Home)(?!\w)", re.IGNORECASE)
+_CRUMBS = re.compile(r"\s(?:/|>>?|»|›|\|)\s|^(?:Trang chủ|Home)(?!\w)", re.IGNORECASE)
 MIN_HEADLINE_WORDS = 4
-HEAD_LINES = 6  # the headline is among the first lines, after at most some furniture
+HEAD_LINES = 8  # the headline is among the first lines, after at most some furniture
 
 
-def _headline_index(lines: list[tuple[int, str]]) -> int | None:
-    """The first line that reads as a title (a category line of a few words is skipped when a
-    longer title follows), when a body follows it."""
+def _headline_index(lines: list[Line]) -> int | None:
+    """The first line that reads as a title (the site's banner in capitals and a category line
+    of a few words are skipped when a longer title follows), when a body follows it."""
     candidates = []
     for index, (_, line) in enumerate(lines[: min(HEAD_LINES, len(lines) - 1)]):
-        if read_stamp(line) is not None or _CRUMBS.search(line):
+        if read_stamp(line) is not None or _CRUMBS.search(line) or _is_meta(line):
+            continue
+        if _is_banner(line):
             continue
         if _reads_as_body(line):
             break
@@ -111,6 +134,22 @@ def _headline_index(lines: list[tuple[int, str]]) -> int | None:
         if len(_SCRAPED_DATE.sub("", line).split()) >= MIN_HEADLINE_WORDS:
             return index
     return candidates[-1] if candidates else None
+
+
+_SITE_WORDS = re.compile(
+    r"(?:cổng thông tin|trang thông tin|báo|tạp chí|đài|website)(?!\w)|.*(?:điện tử|online)$",
+    re.IGNORECASE,
+)
+
+
+def _is_banner(line: str) -> bool:
+    """The site's name or a section at the top: in capitals, a few words naming a paper or a
+    portal, or a category of short parts ("Tin tức - Sự kiện", "An ninh - Trật tự")."""
+    words = line.split()
+    if line.isupper() or (len(words) <= 10 and _SITE_WORDS.match(line)):
+        return True
+    parts = re.split(r"\s+[-–|]\s+", line)
+    return len(words) <= 6 and len(parts) > 1 and all(len(p.split()) <= 3 for p in parts)
 
 
 def _reads_as_body(line: str) -> bool:
@@ -123,20 +162,54 @@ def _clean_headline(line: str) -> str:
     return _SCRAPED_DATE.sub("", line).strip()
 
 
-_TIMED_DATE = re.compile(
-    r"(?:\d{1,2}[:h]\d{2}\D{0,12})?(?<!\d)(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})(?:\D{0,12}\d{1,2}[:h]\d{2})?"
+_META_SEPARATOR = re.compile(r"\s+[|•]\s+")
+_SOCIAL = re.compile(
+    r"^(?:chia sẻ|share|facebook|zalo|twitter|in bài|lượt xem|bình luận|\d+\s+lượt xem|"
+    r"gửi email|lưu bài)(?!\w)",
+    re.IGNORECASE,
 )
 
 
-def _published(lines: list[tuple[int, str]], head: int | None) -> date | None:
-    """A stamp alone on a line near the headline, above or below it; else a dated time on
-    a short line at the top or the bottom of the page ("Thứ Hai, 17/07/2023 | Hồng Nhung")."""
-    last = (head or 0) + 4
-    for _, line in lines[:last]:
-        stamp = read_stamp(line)
-        if stamp is not None:
-            return stamp
-    for _, line in [*lines[:last], *lines[-TAIL_LINES:]]:
+def _is_meta(line: str) -> bool:
+    """A line of stamp, author and counters: "Đăng ngày: 11/01/2024 | Tác giả: X"."""
+    parts = _META_SEPARATOR.split(line)
+    return len(parts) > 1 and any(read_stamp(part) or _SOCIAL.match(part) for part in parts)
+
+
+def _meta_lines(lines: list[Line], start: int, end: int) -> list[Line]:
+    """The short lines right under the headline that are stamp, author, share buttons."""
+    meta = []
+    for line in lines[start:end][:4]:
+        text = line[1]
+        if read_stamp(text) or _is_meta(text) or _SOCIAL.match(text) or _names_line(text):
+            meta.append(line)
+        else:
+            break
+    return meta
+
+
+def _names_line(text: str) -> bool:
+    return len(text) < 60 and (
+        _LABELLED.match(text) is not None or _names(_AFFILIATION.sub("", text), strict=True)
+    )
+
+
+_TIMED_DATE = re.compile(
+    r"(?:\d{1,2}[:h]\d{2}\D{0,12})?(?<!\d)(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})"
+    r"(?:\D{0,12}\d{1,2}[:h]\d{2})?"
+)
+
+
+def _published(lines: list[Line], head: int | None, meta: list[Line], end: int) -> date | None:
+    """A stamp near the headline (its own line, or a part of a meta line), else a dated time
+    on a short line at the bottom of the article."""
+    near = lines[: (head or 0) + 1] + meta
+    for _, line in near:
+        for part in _META_SEPARATOR.split(line):
+            stamp = read_stamp(part)
+            if stamp is not None:
+                return stamp
+    for _, line in [*near, *lines[max(0, end - TAIL_LINES) : end + 3]]:
         found = _TIMED_DATE.search(line)
         if len(line) < 90 and found and re.search(r"\d{1,2}[:h]\d{2}", found.group()):
             parsed = parse_date(found.group(1))
@@ -145,32 +218,56 @@ def _published(lines: list[tuple[int, str]], head: int | None) -> date | None:
     return None
 
 
+# ---------------------------------------------------------------- where the article ends
+
+_FURNITURE_HEADING = re.compile(
+    r"^(?:[-•*]\s*)?(?:(?:các\s+)?(?:tin|bài|tin,?\s*bài|bài viết|tin tức)(?:\s+viết)?\s+"
+    r"(?:khác|liên quan|cùng (?:chuyên mục|chủ đề|loại|danh mục)|mới(?:\s+nhất)?|"
+    r"đã đưa|xem nhiều(?:\s+nhất)?|đọc nhiều(?:\s+nhất)?|nổi bật)|xem thêm|đọc thêm|"
+    r"có thể bạn quan tâm|bình luận|ý kiến bạn đọc|tags?|từ khóa)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _furniture_index(lines: list[Line], start: int) -> int:
+    """The first furniture heading after the body began ("BÀI VIẾT CÙNG CHUYÊN MỤC")."""
+    for index in range(start + 1, len(lines)):
+        if _FURNITURE_HEADING.match(lines[index][1]):
+            return index
+    return len(lines)
+
+
 # ---------------------------------------------------------------- byline
 
 _LABEL = (
-    r"(?:(?:Tin|Bài|Ảnh|Bài viết)(?:\s*(?:,|và|/|&)\s*(?:ảnh|Ảnh|video))?|CTV|Cộng tác viên|"
+    r"(?:(?:Tin|Bài|Bài viết)(?:\s*(?:,|và|/|&)\s*(?:ảnh|Ảnh|video))?|CTV|Cộng tác viên|"
     r"Tác giả|Phóng viên|Người viết|Nhóm PV|Nhóm phóng viên|Thực hiện)"
 )
 _LABELLED = re.compile(rf"^{_LABEL}\s*:\s*(?P<name>.+?)\s*\.?$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\((?:thực hiện|TH|CTV)\)\s*$", re.IGNORECASE)
 _REPORTER = re.compile(r"^(?:P\.?\s?V\.?|PV\s+\w+|Nhóm PV)$")
-_AFFILIATION = re.compile(r"\s*[(\[].*$|\s+[-–]\s+(?:Trung tâm|Đài|Phòng|Ban|Báo|UBND).*$")
-# Capitalised words that are not personal names: a caption or a short headline, not a byline.
+_AFFILIATION = re.compile(
+    r"\s*[(\[].*$|\s+[-–]\s+(?:Trung tâm|Đài|Phòng|Ban|Báo|UBND|Ảnh|Video|Clip)\b.*$",
+    re.IGNORECASE,
+)
+# Capitalised words that are not personal names: a caption, a heading, a site's banner.
 _NOT_NAME_WORDS = frozenset(
     nz.fold(word)
     for word in (
         "Hội", "Nghị", "Huyện", "Xã", "Tỉnh", "Ủy", "Uỷ", "Ban", "Đảng", "Tin", "Ảnh", "Cảnh",
         "Toàn", "Các", "Phòng", "Đài", "Báo", "Theo", "Nguồn", "Video", "Clip", "Luận", "Chia",
-        "Sẻ", "Tổ", "Động", "Và", "Của", "Tại", "Với", "Trang", "Chủ", "Những", "Một",
+        "Sẻ", "Tổ", "Động", "Và", "Của", "Tại", "Với", "Trang", "Chủ", "Những", "Một", "Bài",
+        "Viết", "Cùng", "Chuyên", "Mục", "Khác", "Nhất", "Đọc", "Xem", "Thêm", "Sự", "Kiện",
+        "Tức", "Đề", "Lượt", "Truy", "Cập", "Cổng", "Điện", "Tử", "Thời", "Trị", "Kinh", "Tế",
+        "Thể", "Thao", "Ương", "Phường", "Phố", "Trấn",
     )
 )  # fmt: skip
 TAIL_LINES = 14  # the byline sits among the last lines, above whatever furniture follows
 
 
-def _byline_index(lines: list[tuple[int, str]], *, after: int | None) -> int | None:
-    """The last byline-shaped line that no body paragraph follows."""
-    first = (after or 0) + 1
-    for index in range(len(lines) - 1, max(first, len(lines) - TAIL_LINES) - 1, -1):
+def _byline_index(lines: list[Line], *, first: int, end: int) -> int | None:
+    """The last byline-shaped line of the body that no paragraph follows."""
+    for index in range(end - 1, max(first, end - TAIL_LINES) - 1, -1):
         line = lines[index][1]
         if read_byline(line) is not None or _REPORTER.match(line) or _LABELLED.match(line):
             return index
@@ -179,12 +276,14 @@ def _byline_index(lines: list[tuple[int, str]], *, after: int | None) -> int | N
     return None
 
 
-def _top_byline(lines: list[tuple[int, str]], head: int | None) -> str | None:
-    """Some sites print "Tác giả: X" or "Tin, ảnh: X" under the headline instead."""
-    start = (head or 0) + 1
-    for _, line in lines[start : start + 3]:
-        if _LABELLED.match(line):
-            return read_byline(line)
+def _meta_author(meta: list[Line]) -> str | None:
+    """An author printed among the meta lines under the headline."""
+    for _, line in meta:
+        for part in _META_SEPARATOR.split(line):
+            if read_stamp(part) is None and not _SOCIAL.match(part):
+                name = read_byline(part)
+                if name is not None:
+                    return name
     return None
 
 
@@ -195,7 +294,8 @@ def _is_paragraph(line: str) -> bool:
 
 def read_byline(line: str) -> str | None:
     """The author's name in a byline: "Tin, ảnh: Ni Rượng", "CTV: X (Trung tâm ...)", "LÊ HÙNG",
-    "Minh Châu - Quốc Việt", "PV", "X (thực hiện)"; None for "Theo <paper>" and non-bylines."""
+    "Minh Châu - Quốc Việt", "PV", "X (thực hiện)"; None for "Theo <paper>", a photographer's
+    "Ảnh: X" and anything that is not a byline."""
     line = line.strip()
     if _REPORTER.match(line):
         return line.rstrip(".")
@@ -203,14 +303,14 @@ def read_byline(line: str) -> str | None:
     if labelled:
         name = _AFFILIATION.sub("", labelled["name"]).strip(" .,")
         return name if _names(name) else None
-    if re.match(r"^(?:Theo|Nguồn)\s", line, re.IGNORECASE):
+    if re.match(r"^(?:Theo|Nguồn|Ảnh)\b", line, re.IGNORECASE):
         return None
     name = _AFFILIATION.sub("", line).strip(" .")
     return name if _names(name, strict=True) else None
 
 
 def _names(text: str, *, strict: bool = False) -> bool:
-    """One or two personal names ("Ni Rượng", "LÊ HÙNG", "Minh Châu - Quốc Việt")."""
+    """One to three personal names ("Ni Rượng", "LÊ HÙNG", "Minh Châu - Quốc Việt")."""
     parts = re.split(r"\s+[-–]\s+|\s*,\s*", text)
     return 1 <= len(parts) <= 3 and all(_is_name(part, strict=strict) for part in parts)
 

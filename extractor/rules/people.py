@@ -19,6 +19,7 @@ from extractor.rules.names import (
     PersonMention,
     name_at_end,
     name_at_start,
+    names_a_post,
     split_person,
 )
 from extractor.rules.page import Sentence
@@ -35,7 +36,10 @@ class Mention:
     end: int
 
 
-_HONORIFIC = re.compile(r"(?<!\w)(?:các\s+)?(?:đồng chí|đ/c|ông|bà)(?:\s*:\s*|\s+)", re.I)
+# "anh"/"chị" (youth organisations) only in lower case: "Anh" also opens a name.
+_HONORIFIC = re.compile(
+    r"(?<!\w)(?:các\s+)?(?:(?i:đồng chí|đ/c|ông|bà)|anh|chị)(?:\s*:\s*|\s+)(?=[A-ZĐÂĂÊÔƠƯ])"
+)
 _TITLE_OPENER = re.compile(
     r"(?<!\w)(?:Phó\s+)?(?:Bí thư|Chủ tịch|Chủ nhiệm|Trưởng ban|Trưởng|Giám đốc|Chánh|"
     r"Ủy viên|Uỷ viên|Tỉnh ủy viên|Tỉnh uỷ viên|Huyện ủy viên|Huyện uỷ viên|Thường trực)(?!\w)"
@@ -120,6 +124,10 @@ def _bare(text: str, start: int, *, in_list: bool = False) -> tuple[int, int, Pe
         return None
     after = text[start + name.end :]
     if not re.match(r"\s*(?:,|[-–])\s*", after) or not nz.opens_title(after.lstrip(" ,-–")):
+        if in_list and name_at_start(text[start:]) is not None:  # "... và Lê Quốc Dũng chủ trì"
+            at = start + name.start
+            end = start + name.end
+            return at, end, Person(name=name.name, titles=[], evidence=text[at:end])
         return None
     found = split_person(text[start + name.start :])
     if found is None or found.name != name.name or not found.titles:
@@ -186,12 +194,14 @@ def _without_overlaps(spans: list[tuple[int, int, Person]]) -> list[tuple[int, i
 _CHAIR = r"(?:đồng\s+|cùng\s+)?chủ\s+(?:trì|tọa|toạ)(?!\s*,?\s*phối hợp)"
 _ATTEND = (
     r"(?:(?:đến|tới|về|tham|cùng|còn)\s+dự|dự(?=\s+(?:và|hội nghị|kỳ họp|phiên họp|buổi|cuộc|"
-    r"lễ|hội thảo|tọa đàm|toạ đàm|đại hội|có|còn có)(?!\w))|dự(?=\s*[,.;]|\s*$))"
+    r"lễ|hội thảo|tọa đàm|toạ đàm|đại hội|có|còn có)(?!\w))|dự(?=\s*[,.;]|\s*$)|"
+    r"(?:cùng\s+)?có mặt|tham gia(?=\s+(?:đoàn|buổi|hội nghị|kỳ họp|cuộc|tiếp xúc|có))|"
+    r"^về phía(?=[^,.;]{0,60}\scó\s))"
 )
 _CUE = re.compile(
     rf"(?<!\w)(?:(?P<chair>(?:dự\s+và\s+)?{_CHAIR})|(?P<guest>{_ATTEND}(?:\s+và\s+chỉ\s+đạo)?))"
     r"(?!\w)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 # After a verb, what introduces the people it applies to: "Dự hội nghị có", "chủ trì của".
 _INTRODUCES = re.compile(
@@ -264,10 +274,24 @@ def _without(gap: str, mention: Mention, others: list[Mention], limit: int) -> s
     return " ".join(pieces)
 
 
+_HONORIFIC_WORDS = re.compile(r"(?<!\w)(?:các\s+)?(?:đồng chí|ông|bà|anh|chị)(?!\w)", re.I)
+_LINKING = re.compile(r"^(?:và|cùng|đã|đều|trực tiếp|cũng|là|đồng thời)(?:\s|$)", re.IGNORECASE)
+
+
 def _only_titles(gap: str) -> bool:
-    """Between a person and the verb: separators, "và", "cùng", "đã" and short words only."""
-    words = re.findall(r"[^\W\d_]+", gap)
-    return len(words) <= 6 and not re.search(r"[.]\s", gap)
+    """Between a person and the verb: titles, separators and a few linking words only
+    ("..., UVTW Đảng, Bí thư Tỉnh ủy, Trưởng đoàn ĐBQH tỉnh đã ...")."""
+    if re.search(r"[.]\s", gap):
+        return False
+    for piece in re.split(r"[,;]|\s[-–]\s", gap):
+        words = _HONORIFIC_WORDS.sub(" ", piece).split()
+        while words and _LINKING.match(words[-1]):
+            words.pop()
+        while words and _LINKING.match(words[0]):
+            words.pop(0)
+        if len(words) > 2 and not names_a_post(" ".join(words)):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- speakers
