@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from extractor.rules.dates import parse_date, parse_ordinal
+from extractor.rules.dates import (
+    YearContext,
+    find_dates,
+    parse_date,
+    parse_ordinal,
+    read_stamp,
+    resolve,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +59,56 @@ def test_parse_date_skips_an_impossible_date_for_a_later_valid_one() -> None:
 )
 def test_parse_ordinal(text: str, expected: int | None) -> None:
     assert parse_ordinal(text) == expected
+
+
+# ---------------------------------------------------------------- stamps, meeting dates, years
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("14/07/2020 - 09:21", date(2020, 7, 14)),
+        ("Thứ Tư, 12/07/2023 | 16:45", date(2023, 7, 12)),
+        ("Cập nhật: 08:15 ngày 12/7/2023", date(2023, 7, 12)),
+        ("Thứ Năm, 21/03/2024, 19:42 [GMT+7]", date(2024, 3, 21)),
+        ("Ngày đăng: 31/10/2023", date(2023, 10, 31)),
+        ("Ngày 12/7/2023, Huyện ủy tổ chức hội nghị", None),
+        ("17/06/2024 là ngày", None),
+    ],
+)
+def test_read_stamp(line: str, expected: date | None) -> None:
+    assert read_stamp(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected", "inferred"),
+    [
+        ("Ngày 13-7, Đảng ủy xã sơ kết 6 tháng đầu năm 2023.", None, date(2023, 7, 13), True),
+        ("Ngày 05/01, Huyện ủy tổng kết Nghị quyết năm 2023.", None, date(2024, 1, 5), True),
+        ("Ngày 30/12, Huyện ủy tổ chức hội nghị.", date(2024, 2, 3), date(2023, 12, 30), True),
+        ("Sáng nay (12/9), Thành ủy họp.", date(2023, 9, 12), date(2023, 9, 12), True),
+        (
+            "Ngày 14/7, hội nghị sơ kết phát triển cây quế đến năm 2025, năm 2023 đạt khá.",
+            None,
+            date(2023, 7, 14),
+            True,
+        ),
+        ("Ngày 4-4-2024, Đảng ủy xã họp.", None, date(2024, 4, 4), False),
+        ("Ngày 13-7, Đảng ủy xã họp.", None, None, False),
+    ],
+)
+def test_meeting_date_with_its_year(
+    text: str, published: date | None, expected: date | None, inferred: bool
+) -> None:
+    mention = find_dates(text)[0]
+    parsed = resolve(mention, YearContext(published, text))
+    assert (parsed.value if parsed else None) == expected
+    if parsed:
+        assert parsed.year_inferred == inferred
+
+
+def test_a_date_still_ahead_is_marked() -> None:
+    assert [d.ahead for d in find_dates("Ngày 15-7 tới, HĐND huyện họp; ngày 12/7 đã họp.")] == [
+        True,
+        False,
+    ]

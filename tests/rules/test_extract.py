@@ -12,10 +12,11 @@ from datetime import date
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.normalize import fold
 from extractor.rules import extract_rules, split_sentences
-from extractor.rules.indicators import find_indicators, iter_indicator_parts
 from extractor.schemas.meeting_report import Indicator, MeetingReport
 from extractor.text import clean
 from tests.conftest import GOLD, SEEDS
@@ -156,18 +157,22 @@ def test_seed_recall_stays_above_its_floor() -> None:
         _, report, gold = seed(seed_id)
         found += len(matched_indicators(report, gold))
         expected += len(gold.indicators)
-        if gold.meeting and report.meeting:
-            for field in ("chairs", "guests", "speakers"):
-                people_found += len(getattr(report.meeting, field))
-        if gold.meeting:
-            people_expected += sum(
-                len(getattr(gold.meeting, f)) for f in ("chairs", "guests", "speakers")
-            )
-        codes_found += len(report.resolutions)
-        codes_expected += sum(1 for r in gold.resolutions if r.code)
+        for field in ("chairs", "guests", "speakers"):
+            truth = getattr(gold.meeting, field) if gold.meeting else []
+            read = getattr(report.meeting, field) if report.meeting else []
+            people_found += len(_people_keys(read) & _people_keys(truth))
+            people_expected += len(truth)
+        gold_codes = {r.code for r in gold.resolutions if r.code}
+        codes_found += len({r.code for r in report.resolutions} & gold_codes)
+        codes_expected += len(gold_codes)
     assert found / expected >= 0.8
     assert people_found / people_expected >= 0.9
     assert codes_found == codes_expected
+
+
+def _people_keys(people: list) -> set[tuple[str, str | None]]:
+    """People as gold matches them: folded name, and the role for speakers."""
+    return {(fold(p.name), getattr(p, "role", None)) for p in people}
 
 
 @pytest.mark.parametrize("seed_id", SEED_IDS)
@@ -176,100 +181,6 @@ def test_seed_meeting_is_found_when_gold_has_one(seed_id: str) -> None:
     if gold.meeting:
         assert report.meeting.date == gold.meeting.date
         assert report.meeting.kind == gold.meeting.kind
-
-
-# ---------------------------------------------------------------- indicator clauses
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("đạt 61,8% kế hoạch", {"percent_of_target": 61.8}),
-        ("đạt hơn 52,2% NQ", {"percent_of_target": 52.2, "qualifier": "more_than"}),
-        ("tăng 16,6% so với cùng kỳ", {"change_percent": 16.6}),
-        ("giảm 3%", {"change_percent": -3}),
-        ("bằng 95% dự toán", {"percent_of_target": 95}),
-        (
-            "đạt trên 14.120 tỷ đồng, tăng 16,6% so với cùng kỳ và đạt trên 101% Nghị quyết",
-            {
-                "value": 14120,
-                "unit": "tỷ đồng",
-                "qualifier": "more_than",
-                "change_percent": 16.6,
-                "percent_of_target": 101,
-                "status": "exceeded",
-            },
-        ),
-        (
-            "giải quyết việc làm mới cho 1.807/2.800 lao động (đạt hơn 64,5% NQ)",
-            {"value": 1807, "target": 2800, "unit": "lao động", "percent_of_target": 64.5},
-        ),
-        (
-            "ước đạt 1.752/3.300 tỷ đồng, đạt hơn 52,2% NQ (tăng 15% so với cùng kỳ)",
-            {"value": 1752, "target": 3300, "qualifier": "about", "percent_of_target": 52.2},
-        ),
-        ("có 23/15 chi bộ đạt (đạt 153,33% NQ)", {"status": "exceeded"}),
-        ("có 9/9 tiêu chí", {"status": "met"}),
-        ("thực hiện vượt 2/31 chỉ tiêu", {"status": "exceeded"}),
-        ("đạt và vượt 21/22 chỉ tiêu", {"status": None}),
-        ("7/31 CT đạt dưới 50%", {"status": "not_met", "percent_of_target": None}),
-        ("2 CT chưa thực hiện", {"status": "not_started"}),
-        ("3/31 CT đánh giá vào cuối năm", {"status": "to_be_assessed"}),
-        # 50% names a class of targets here, it is not 18/20 of the plan.
-        ("18/20 chỉ tiêu thực hiện đạt trên 50% Nghị quyết", {"percent_of_target": None}),
-    ],
-)
-def test_first_statement_of_a_clause(text: str, expected: dict) -> None:
-    parts = next(iter_indicator_parts(text), None)
-    assert parts is not None
-    assert {field: getattr(parts, field) for field in expected} == expected
-
-
-def test_a_share_is_its_own_statement() -> None:
-    parts = list(iter_indicator_parts("còn 412 hộ nghèo, chiếm trên 3,2% và 615 hộ cận nghèo"))
-    assert [(p.value, p.unit, p.qualifier) for p in parts] == [
-        (412, "hộ", None),
-        (3.2, "%", "more_than"),
-        (615, "hộ", None),
-    ]
-
-
-def test_a_threshold_percent_is_not_a_statement() -> None:
-    parts = list(iter_indicator_parts("9/25 chỉ tiêu đạt từ 50% trở lên"))
-    assert [(p.value, p.target) for p in parts] == [(9, 25)]
-
-
-def test_a_change_far_from_its_number_stays_alone() -> None:
-    parts = list(
-        iter_indicator_parts("Cả 04 ngành đều tăng, trong đó, ngành dịch vụ tăng cao nhất 12%")
-    )
-    assert [(p.value, p.change_percent) for p in parts] == [(4, None), (None, 12)]
-
-
-def test_find_indicators_keeps_results_only() -> None:
-    sentences = [
-        "Ngày 12/5, Huyện ủy tổ chức hội nghị.",  # a date is no tally
-        "Theo Quyết định số 318 của Thủ tướng Chính phủ.",  # a document number
-        "Hội nghị lần thứ 5 đã thông qua 3 dự án.",  # an ordinal; 3 dự án is a result
-        "Giá trị sản xuất bình quân 01 ha đất đạt 190 triệu đồng/năm.",  # a per-unit base
-        "Phấn đấu đến cuối năm có 20/20 xã đạt chuẩn nông thôn mới.",  # a goal
-        "Tập trung hỗ trợ các xã hoàn thiện 19 tiêu chí.",  # a direction
-        "Tổ chức 2 lần kiểm tra; quy mô kinh tế gấp 1,5 lần năm 2020.",
-    ]
-    found = [(i.value, i.unit) for i in find_indicators(sentences)]
-    assert found == [(3, "dự án"), (190, "triệu đồng/năm"), (1.5, "lần")]
-
-
-def test_find_indicators_names_and_quotes_from_the_sentence() -> None:
-    text = (
-        "Tổng vốn đầu tư toàn xã hội đạt 2.150 tỷ đồng, tăng 8% so với cùng kỳ; "
-        "có 98% hộ dân sử dụng nước sạch."
-    )
-    first, second = find_indicators([text])
-    assert first.name == "Tổng vốn đầu tư toàn xã hội"
-    assert first.evidence == "Tổng vốn đầu tư toàn xã hội đạt 2.150 tỷ đồng, tăng 8% so với cùng kỳ"
-    assert (second.value, second.unit, second.name) == (98, "%", "hộ dân sử dụng nước sạch")
-    assert second.evidence in text
 
 
 # ---------------------------------------------------------------- snippets: a whole meeting
@@ -528,3 +439,29 @@ def test_sentences_keep_article_offsets_and_mark_captions() -> None:
     ]
     assert all(article[s.start : s.start + len(s.text)] == s.text for s in sentences)
     assert [s.caption for s in sentences] == [True, True, False, False]
+
+
+# ---------------------------------------------------------------- any text at all
+
+
+_GENRE = st.sampled_from(
+    [
+        "Ngày", "Sáng", "13-7", "12/7/2023", "(", ")", ":", ";", ",", ".", "-", "đồng chí",
+        "Nguyễn Văn", "An", "Bí thư", "Huyện ủy", "chủ trì", "dự", "có", "hội nghị", "kỳ họp",
+        "\n", "Tin, ảnh:", "K'", "H'Zap", "18/20", "chỉ tiêu", "đạt", "78,46%", "Nghị quyết số",
+        "18-NQ/TW", "|", "Thứ Ba,", "năm 2023", "tới", "sẽ", "và", "các", "ông", "bà", "anh",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(_GENRE, st.text(max_size=12)), max_size=40))
+def test_any_text_gives_a_valid_report_whose_evidence_is_verbatim(pieces: list[str]) -> None:
+    """Shuffled genre words and arbitrary characters: the rules never raise, and every value
+    they state quotes the text it came from."""
+    article = " ".join(pieces)
+    report = extract_rules(article)
+    meeting = report.meeting
+    people = [*meeting.chairs, *meeting.guests, *meeting.speakers] if meeting else []
+    for item in [*people, *report.resolutions, *report.indicators]:
+        assert item.evidence and item.evidence in article

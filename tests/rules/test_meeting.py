@@ -1,0 +1,84 @@
+"""Whether an article reports a meeting that took place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractor.rules import extract_rules
+
+
+def meeting_of(body: str, *, top: str = "Tiêu đề bài viết ở đây") -> tuple[bool, date | None]:
+    report = extract_rules(f"{top}\n{body}\nLê Văn Tám")
+    return report.is_meeting, report.meeting.date if report.meeting else None
+
+
+@pytest.mark.parametrize(
+    ("body", "is_meeting", "day"),
+    [
+        (
+            "Ngày 13-7-2023, Ban Thường vụ Thị ủy Ba Đồn tổ chức Hội nghị thường kỳ.",
+            True,
+            date(2023, 7, 13),
+        ),
+        (
+            "Sáng 12/7/2023, Ban Thường vụ Thị ủy Ba Đồn họp phiên thường kỳ tháng 7.",
+            True,
+            date(2023, 7, 12),
+        ),
+        (
+            "(QNg) - Ngày 23/12/2023, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 20.",
+            True,
+            date(2023, 12, 23),
+        ),
+        (
+            "Sáng thứ Hai (17/7/2023), Đảng ủy xã Đức Hòa tổ chức hội nghị sơ kết.",
+            True,
+            date(2023, 7, 17),
+        ),
+        (
+            "Trong hai ngày 18 và 19/12/2023, HĐND xã Ea Kly tổ chức kỳ họp thứ Tám.",
+            True,
+            date(2023, 12, 18),
+        ),
+        (
+            "Ban Thường vụ Huyện ủy Mường Nhé đã tổ chức hội nghị trực tuyến sơ kết công tác vào "
+            "sáng 14/7/2023.",
+            True,
+            date(2023, 7, 14),
+        ),
+        ("Vừa qua, Đảng ủy xã Tân Phú đã tổ chức hội nghị sơ kết 6 tháng đầu năm.", True, None),
+        ("Ngày 15-7 tới, HĐND huyện Tư Nghĩa sẽ tổ chức kỳ họp thứ 13.", False, None),
+        ("HĐND huyện sẽ tổ chức kỳ họp thứ 13 vào ngày 15/7/2023.", False, None),
+        ("Thời gian qua, Huyện ủy đã tổ chức nhiều hội nghị quán triệt nghị quyết.", False, None),
+        ("Ngày 12/7/2023, TAND huyện mở phiên tòa xét xử lưu động bị cáo Lê Văn B.", False, None),
+        (
+            "Ngày 12/7/2023, Công an huyện triệt phá tụ điểm đánh bạc, bắt giữ 12 đối tượng.",
+            False,
+            None,
+        ),
+        ("Chiều 30/6/2023, Huyện ủy tổ chức lễ trao quyết định nghỉ hưu cho cán bộ.", False, None),
+        ("Ngày 12/7/2023, Ban Tuyên giáo Huyện ủy khai giảng lớp tập huấn nghiệp vụ.", False, None),
+        (
+            "Ngày 12/7/2023, đoàn đại biểu tỉnh hội đàm với lãnh đạo tỉnh Phông Sa Lỳ (Lào).",
+            False,
+            None,
+        ),
+        (
+            "PV: Thưa đồng chí, hội nghị ngày 12/7/2023 đã bàn những gì?\nĐáp: Hội nghị đã bàn.",
+            False,
+            None,
+        ),
+    ],
+)
+def test_is_meeting_from_the_lead(body: str, is_meeting: bool, day: date | None) -> None:
+    assert meeting_of(body) == (is_meeting, day)
+
+
+def test_a_document_date_is_not_the_meeting_date() -> None:
+    body = (
+        "Tại kỳ họp, đại biểu đánh giá kết quả thực hiện Nghị quyết số 41/NQ-HĐND ngày "
+        "20/12/2022 của HĐND huyện."
+    )
+    assert meeting_of(body) == (False, None)

@@ -1,0 +1,103 @@
+"""The page around the article: headline, stamp, byline, and where the body ends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractor.rules.page import read_byline, read_page
+
+BODY = "Ngày 12/7/2023, Huyện ủy Tân Lập tổ chức hội nghị sơ kết 6 tháng đầu năm."
+
+
+@pytest.mark.parametrize(
+    ("top", "headline", "published"),
+    [
+        ("Hội nghị sơ kết của Huyện ủy Tân Lập", "Hội nghị sơ kết của Huyện ủy Tân Lập", None),
+        (
+            "Trang chủ / Tin tức\n14/07/2023 - 09:21\nHuyện ủy Tân Lập sơ kết 6 tháng đầu năm",
+            "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm",
+            date(2023, 7, 14),
+        ),
+        (
+            "CỔNG THÔNG TIN ĐIỆN TỬ HUYỆN TÂN LẬP\nTin tức - Sự kiện\n"
+            "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm\nNgày đăng: 13/07/2023",
+            "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm",
+            date(2023, 7, 13),
+        ),
+        (
+            "Báo Tân Lập điện tử\nThứ Năm, 13/07/2023, 19:42 [GMT+7]\n"
+            "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm",
+            "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm",
+            date(2023, 7, 13),
+        ),
+        (
+            "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm\nMINH KHOA | Thứ năm, 13/07/2023 20:15 | 834 "
+            "lượt xem",
+            "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm",
+            date(2023, 7, 13),
+        ),
+    ],
+)
+def test_headline_and_stamp_among_the_furniture(
+    top: str, headline: str, published: date | None
+) -> None:
+    page = read_page(f"{top}\n{BODY}\nLê Văn Tám")
+    assert (page.headline, page.published) == (headline, published)
+    assert page.sentences[0].text == BODY
+
+
+@pytest.mark.parametrize(
+    ("page_text", "author"),
+    [
+        (
+            f"Tiêu đề bài viết ở đây\n{BODY}\nCTV: Lê Hoài Nam (Trung tâm VH-TT huyện)",
+            "Lê Hoài Nam",
+        ),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nHẢI ĐĂNG\nTin liên quan\n- Một tin khác", "HẢI ĐĂNG"),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nMinh Châu - Quốc Việt", "Minh Châu - Quốc Việt"),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nBài: Minh Thư - Ảnh: Quốc Hùng", "Minh Thư"),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nHà Phương\nẢnh: Lê Tâm", "Hà Phương"),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nTheo Báo Lâm Đồng", None),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nNgọc Ánh\nNguồn: Báo Lâm Đồng", "Ngọc Ánh"),
+        (
+            f"Tiêu đề bài viết ở đây\nĐăng ngày: 11/01/2024 | Tác giả: Ngô Thanh Trúc\n{BODY}",
+            "Ngô Thanh Trúc",
+        ),
+        (f"Tiêu đề bài viết ở đây\nY Sơn Êban\nThứ Ba, 19/12/2023 | 16:05\n{BODY}", "Y Sơn Êban"),
+        (
+            f"Tiêu đề bài viết ở đây\n{BODY}\nThu Hà\nChia sẻ | Lượt xem: 12\n"
+            "BÀI VIẾT CÙNG CHUYÊN MỤC\nXã Hòa An tổ chức kỳ họp\nLƯỢT TRUY CẬP",
+            "Thu Hà",
+        ),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nBÀI VIẾT CÙNG CHUYÊN MỤC\nTin khác ở đây", None),
+    ],
+)
+def test_byline_wherever_the_site_prints_it(page_text: str, author: str | None) -> None:
+    assert read_page(page_text).author == author
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Tin, ảnh: Ni Rượng", "Ni Rượng"),
+        ("Tin, ảnh: H'Xíu", "H'Xíu"),
+        ("Hồng Nhung (thực hiện)", "Hồng Nhung"),
+        ("PV", "PV"),
+        ("P.V", "P.V"),
+        ("Ảnh: Quốc Hùng", None),
+        ("Quang cảnh hội nghị", None),
+        ("Video Clip Hội Nghị", None),
+    ],
+)
+def test_read_byline(line: str, name: str | None) -> None:
+    assert read_byline(line) == name
+
+
+def test_the_body_ends_at_a_furniture_heading() -> None:
+    page = read_page(
+        f"Tiêu đề bài viết ở đây\n{BODY}\nTIN, BÀI CÙNG CHỦ ĐỀ:\n"
+        "Ngày 5/7, Huyện ủy Tân Lập tổ chức hội nghị khác."
+    )
+    assert [s.text for s in page.sentences] == [BODY]

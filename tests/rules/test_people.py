@@ -1,0 +1,118 @@
+"""Who chaired and who attended, in the genre's many sentence shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.rules import extract_rules
+
+LEAD = "Ngày 12/7/2023, Huyện ủy Tân Lập tổ chức hội nghị sơ kết 6 tháng đầu năm."
+
+
+def people(sentence: str) -> tuple[list[str], list[str]]:
+    report = extract_rules(f"Tiêu đề bài viết ở đây\n{LEAD} {sentence}\nLê Văn Tám")
+    assert report.meeting is not None
+    return [p.name for p in report.meeting.chairs], [p.name for p in report.meeting.guests]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "chairs", "guests"),
+    [
+        (
+            "Ông Trương Quang Hiếu, Bí thư Thị ủy Ba Đồn chủ trì Hội nghị.",
+            ["Trương Quang Hiếu"],
+            [],
+        ),
+        (
+            "Các đồng chí: Rah Lan Thơm - Chủ tịch HĐND huyện; Nguyễn Hữu Lực - Phó Chủ tịch HĐND "
+            "huyện; Kpă Thị Nhung - Phó Chủ tịch HĐND huyện chủ trì kỳ họp.",
+            ["Rah Lan Thơm", "Nguyễn Hữu Lực", "Kpă Thị Nhung"],
+            [],
+        ),
+        ("Bí thư Huyện ủy Huỳnh Tấn Lộc chủ trì hội nghị.", ["Huỳnh Tấn Lộc"], []),
+        (
+            "Hội nghị do đồng chí Phan Thị Kim Yến, HUV, Chủ tịch LĐLĐ huyện chủ trì.",
+            ["Phan Thị Kim Yến"],
+            [],
+        ),
+        ("Chủ trì phiên họp là ông Phạm Hữu Toàn, Chủ tịch UBND thành phố.", ["Phạm Hữu Toàn"], []),
+        ("Chủ trì hội nghị, đồng chí Ngô Văn Tâm, Bí thư Đảng ủy xã.", ["Ngô Văn Tâm"], []),
+        (
+            "Đồng chí Trần Đình Hiếu, Bí thư Đảng ủy xã và đồng chí Võ Thị Thu Hà, Phó Bí thư "
+            "Thường trực Đảng ủy đồng chủ trì hội nghị.",
+            ["Trần Đình Hiếu", "Võ Thị Thu Hà"],
+            [],
+        ),
+        (
+            "Buổi làm việc do đồng chí Lê Quang Thạch, UVTW Đảng, Bí thư Tỉnh ủy, Trưởng đoàn "
+            "ĐBQH tỉnh chủ trì.",
+            ["Lê Quang Thạch"],
+            [],
+        ),
+        ("Lãnh đạo Ủy ban MTTQ huyện chủ trì hội nghị.", [], []),
+        ("Đồng chí Bí thư Huyện ủy chủ trì hội nghị.", [], []),
+        (
+            "Dự hội nghị có đồng chí Hoàng Thị Thu Sương, Ủy viên Ban Thường vụ Huyện ủy; đồng chí "
+            "Y Khuê Mlô, Phó Chủ tịch UBND huyện.",
+            [],
+            ["Hoàng Thị Thu Sương", "Y Khuê Mlô"],
+        ),
+        (
+            "Dự hội nghị tại điểm cầu tỉnh có đồng chí Đổng Văn Nhã, Phó Chủ tịch HĐND tỉnh; các "
+            "Phó Chủ tịch UBND tỉnh: Đàng Thị Thu Hà, Nguyễn Hữu Đạt.",
+            [],
+            ["Đổng Văn Nhã", "Đàng Thị Thu Hà", "Nguyễn Hữu Đạt"],
+        ),
+        (
+            "Phiên họp có sự tham dự của ông K'Brơi, Phó Chủ tịch HĐND thành phố và bà Ka Huyền, "
+            "Trưởng Ban Dân vận Thành ủy.",
+            [],
+            ["K'Brơi", "Ka Huyền"],
+        ),
+        (
+            "Hội nghị vinh dự được đón đồng chí Giàng A Tông, Phó Trưởng Ban Tổ chức Tỉnh ủy "
+            "về dự.",
+            [],
+            ["Giàng A Tông"],
+        ),
+        (
+            "Cùng có mặt tại cuộc họp có ông Đinh Xuân Trường, Chỉ huy trưởng Ban Chỉ huy Quân sự "
+            "huyện và ông Phan Minh Khánh, Trưởng Công an huyện.",
+            [],
+            ["Đinh Xuân Trường", "Phan Minh Khánh"],
+        ),
+        (
+            "Tham dự hội nghị có đồng chí Trần Thị Ngọc Sương, Phó Trưởng Ban Dân vận Tỉnh ủy; anh "
+            "Lý Quốc Tâm, Ủy viên BCH Trung ương Đoàn.",
+            [],
+            ["Trần Thị Ngọc Sương", "Lý Quốc Tâm"],
+        ),
+        ("Dự hội nghị có đại diện lãnh đạo các ban, ngành của huyện.", [], []),
+        (
+            "Đồng chí Lê Minh Hùng, Phó Bí thư Huyện ủy đến dự và phát biểu chỉ đạo.",
+            [],
+            ["Lê Minh Hùng"],
+        ),
+        (
+            "Đồng chí Lò Văn Páo chủ trì hội nghị; dự hội nghị có đồng chí Mùa A Sơn, Phó Chủ tịch "
+            "UBND tỉnh.",
+            ["Lò Văn Páo"],
+            ["Mùa A Sơn"],
+        ),
+    ],
+)
+def test_chairs_and_guests(sentence: str, chairs: list[str], guests: list[str]) -> None:
+    assert people(sentence) == (chairs, guests)
+
+
+def test_a_chair_who_also_attends_is_only_a_chair() -> None:
+    chairs, guests = people(
+        "Đồng chí Đoàn Minh Sang - Bí thư Huyện ủy dự và chủ trì hội nghị. Dự hội nghị có "
+        "đồng chí Đoàn Minh Sang, Bí thư Huyện ủy."
+    )
+    assert (chairs, guests) == (["Đoàn Minh Sang"], [])
+
+
+def test_lead_words_that_coordinate_do_not_chair() -> None:
+    chairs, _ = people("Giao Ủy ban nhân dân huyện chủ trì, phối hợp với các ngành liên quan.")
+    assert chairs == []
