@@ -184,7 +184,8 @@ def number_words(words: list[str]) -> int | None:
 # ---------------------------------------------------------------- people
 
 HONORIFICS = re.compile(
-    r"^(?:(?:đồng chí|đ/c|đ\.c|ông|bà|anh|chị|thượng tá|đại tá|trung tá|thiếu tá)(?:\s+|$))+",
+    r"^(?:(?:đồng chí|đ/c|đ\.c|ông|bà|anh|chị|(?:đại|thượng|trung|thiếu)\s+(?:tá|úy|uý|tướng)|"
+    r"đại tướng)(?:\s+|$))+",
     re.IGNORECASE,
 )
 # Words that open a title: the name stops before them even without a comma ("Võ Văn Bảo
@@ -226,7 +227,8 @@ def split_on_dash(text: str) -> list[str]:
 
 def opens_title(text: str) -> bool:
     """Whether `text` starts with a title word ("Phó", "Bí thư", "Huyện ủy viên", ...)."""
-    folded = fold(text[:40])
+    clause = re.split(r"[,;:.()]|\s[-–]\s", text[:40], maxsplit=1)[0]  # "Thành, Ủy viên": no
+    folded = fold(clause)
     return any(folded == t or folded.startswith(t + " ") for t in TITLE_OPENERS)
 
 

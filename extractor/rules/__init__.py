@@ -53,7 +53,8 @@ def extract_rules(article: str) -> MeetingReport:
 def _meeting(event: mt.MeetingEvent, page: Page, mentions: list[Mention], article: str) -> Meeting:
     parsed = resolve(event.date, YearContext(page.published, article)) if event.date else None
     name = mt.meeting_name(event)
-    chairs, guests, speakers = read_roles(mentions)
+    day = (event.date.day, event.date.month) if event.date else None
+    chairs, guests, speakers = read_roles(mentions, day)
     return Meeting(
         name=name,
         kind=mt.meeting_kind(name, event.sentence.text),

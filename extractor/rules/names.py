@@ -9,6 +9,7 @@ their own markers ("Y", "H'", "Ka", "Ksor").
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -46,10 +47,17 @@ MIN_NAME = 2
 MAX_NAME = 4  # without an honorific: five capitalised syllables are a place and a name
 
 
+def _is_personal(words: list[re.Match[str]]) -> bool:
+    """ "Đoàn Minh Sang": a family name that is also a body word, followed by a given name
+    rather than the rest of a body ("Đoàn Thanh niên" has a lower-case third word)."""
+    run = list(itertools.takewhile(lambda w: is_syllable(w.group()), words[:5]))
+    return nz.fold(words[0].group()) in FAMILY_NAMES and len(run) >= 3
+
+
 def is_syllable(word: str) -> bool:
     """Capitalised: "Khải", "Y", "H'Hen"; not "UBND", not "ủy"."""
     parts = re.split(r"['’]", word)
-    return all(p and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
+    return all(p.isalpha() and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
 
 
 def opens_with_family_name(words: list[str], *, after_place_word: bool = False) -> bool:
@@ -117,6 +125,7 @@ def name_at_start(text: str, *, family_first: bool = True) -> NameSpan | None:
 
 _POST_WORDS = (
     *nz.TITLE_OPENERS,
+    nz.fold("phụ trách"),
     nz.fold("viên"),
     nz.fold("thư"),
     nz.fold("tịch"),
@@ -126,12 +135,14 @@ _RANK_ENDINGS = (nz.fold("trưởng"), nz.fold("tá"), nz.fold("tướng"), nz.f
 # Verbs that end a person's titles: "... Trưởng ban Dân vận Tỉnh uỷ đến dự". Lower case
 # only, so "Ban Tổ chức" and "Ban Chỉ đạo" stay inside titles.
 AFTER_TITLES = re.compile(
-    r"\s(?:đến dự|tham dự|về dự|tới dự|dự|chủ trì|đồng chủ trì|cùng|có mặt|phát biểu|báo cáo|"
+    r"\s(?:đến dự|tham dự|về dự|tới dự|dự|chủ trì|đồng chủ trì|chủ tọa|chủ toạ|cùng|có mặt|"
+    r"phát biểu|báo cáo|"
     r"trình bày|thông qua|"
     r"kết luận|bế mạc|khai mạc|yêu cầu|đề nghị|cho rằng|cho biết|nhấn mạnh|ghi nhận|"
     r"biểu dương|đánh giá|lưu ý|chỉ đạo|điều hành|tổ chức|trao|tặng|chúc mừng|đã|đang|sẽ|"
     r"cũng|và các|với|tại|làm rõ|giải trình|thảo luận|tham luận|khẳng định|"
-    r"và (?:đồng chí|đ/c|ông|bà)|và(?= [A-ZĐ]\w* [A-ZĐ]))(?!\w)"
+    r"và (?:các )?(?:đồng chí|đ/c|ông|bà|anh|chị|(?:Đại|Thượng|Trung|Thiếu) (?:tá|úy|tướng))|"
+    r"và(?= [A-ZĐ]\w* [A-ZĐ]))(?!\w)"
 )
 MAX_NAME_WORDS = 5
 
@@ -174,7 +185,51 @@ def split_person(text: str) -> PersonMention | None:
     return PersonMention(name=name, titles=tuple(titles), end=end)
 
 
+# Words that open a body, never a name: "các đồng chí Ban Chấp hành Đảng bộ xã".
+NOT_NAME_START = frozenset(
+    nz.fold(word)
+    for word in [
+        "Ban",
+        "Ủy",
+        "Uỷ",
+        "Hội",
+        "Đảng",
+        "Huyện",
+        "Tỉnh",
+        "Thành",
+        "Thị",
+        "Xã",
+        "Sở",
+        "Phòng",
+        "Thường",
+        "Chi",
+        "Bộ",
+        "Cục",
+        "Trung",
+        "Mặt",
+        "Liên",
+        "Viện",
+        "Tòa",
+        "Toà",
+        "Trường",
+        "Nhà",
+        "Ngân",
+        "Cơ",
+        "Lãnh",
+        "Đại",
+        "Các",
+        "Những",
+        "Tổ",
+        "Đoàn",
+        "Công",
+        "Quân",
+    ]
+)
+
+
 def _name_words(text: str, words: list[re.Match[str]]) -> list[re.Match[str]]:
+    if words and nz.fold(words[0].group()) in NOT_NAME_START and not _is_personal(words):
+        return []
     taken: list[re.Match[str]] = []
     for word in words[:MAX_NAME_WORDS]:
         gap = text[taken[-1].end() : word.start()] if taken else text[: word.start()]
@@ -189,7 +244,7 @@ def _name_words(text: str, words: list[re.Match[str]]) -> list[re.Match[str]]:
 def _titles_after(text: str, start: int) -> tuple[list[str], int]:
     rest = text[start:]
     lead = re.match(r"[\s,:\-–—]*", rest).end()
-    clause = re.split(r"[;\n]|\.(?:\s|$)", rest[lead:], maxsplit=1)[0]
+    clause = re.split(r"[;\n(]|\.(?:\s|$)", rest[lead:], maxsplit=1)[0]
     verb = AFTER_TITLES.search(clause)
     clause = clause[: verb.start()] if verb else clause
     titles: list[str] = []

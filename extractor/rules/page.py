@@ -122,18 +122,22 @@ HEAD_LINES = 8  # the headline is among the first lines, after at most some furn
 def _headline_index(lines: list[Line]) -> int | None:
     """The first line that reads as a title (the site's banner in capitals and a category line
     of a few words are skipped when a longer title follows), when a body follows it."""
-    candidates = []
+    candidates, shouted = [], []
     for index, (_, line) in enumerate(lines[: min(HEAD_LINES, len(lines) - 1)]):
         if read_stamp(line) is not None or _CRUMBS.search(line) or _is_meta(line):
             continue
         if _is_banner(line):
+            if line.isupper() and len(line.split()) >= MIN_HEADLINE_WORDS:
+                shouted.append(index)  # a headline in capitals, or the site's name
             continue
         if _reads_as_body(line):
             break
         candidates.append(index)
         if len(_SCRAPED_DATE.sub("", line).split()) >= MIN_HEADLINE_WORDS:
             return index
-    return candidates[-1] if candidates else None
+    if candidates:
+        return candidates[-1]
+    return shouted[-1] if shouted else None  # the last line in capitals before the body
 
 
 _SITE_WORDS = re.compile(
@@ -203,7 +207,7 @@ _TIMED_DATE = re.compile(
 def _published(lines: list[Line], head: int | None, meta: list[Line], end: int) -> date | None:
     """A stamp near the headline (its own line, or a part of a meta line), else a dated time
     on a short line at the bottom of the article."""
-    near = lines[: (head or 0) + 1] + meta
+    near = lines[: (head + 1 if head is not None else HEAD_LINES)] + meta
     for _, line in near:
         for part in _META_SEPARATOR.split(line):
             stamp = read_stamp(part)
@@ -301,12 +305,22 @@ def read_byline(line: str) -> str | None:
         return line.rstrip(".")
     labelled = _LABELLED.match(line) or _ROLE_AFTER.match(line)
     if labelled:
-        name = _AFFILIATION.sub("", labelled["name"]).strip(" .,")
-        return name if _names(name) else None
+        return _leading_names(labelled["name"], strict=False)
     if re.match(r"^(?:Theo|Nguồn|Ảnh)\b", line, re.IGNORECASE):
         return None
-    name = _AFFILIATION.sub("", line).strip(" .")
-    return name if _names(name, strict=True) else None
+    return _leading_names(line, strict=True)
+
+
+def _leading_names(text: str, *, strict: bool) -> str | None:
+    """The names a byline opens with, without what follows them: "Thanh Huyền - Văn phòng
+    HĐND và UBND huyện" -> "Thanh Huyền", "Minh Châu - Quốc Việt" stays whole."""
+    text = re.sub(r"\s*[(\[].*$", "", text).strip(" .,")
+    parts = re.split(r"\s+[-–]\s+", text)
+    for count in range(len(parts), 0, -1):
+        name = " - ".join(parts[:count]).strip(" .,")
+        if _names(name, strict=strict):
+            return name
+    return None
 
 
 def _names(text: str, *, strict: bool = False) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractor import normalize as nz
+from extractor.rules.dates import find_dates
 from extractor.rules.names import (
     AFTER_TITLES,
     PersonMention,
@@ -38,7 +39,9 @@ class Mention:
 
 # "anh"/"chị" (youth organisations) only in lower case: "Anh" also opens a name.
 _HONORIFIC = re.compile(
-    r"(?<!\w)(?:các\s+)?(?:(?i:đồng chí|đ/c|ông|bà)|anh|chị)(?:\s*:\s*|\s+)(?=[A-ZĐÂĂÊÔƠƯ])"
+    r"(?<!\w)(?:các\s+)?(?:(?i:đồng chí|đ/c|ông|bà)|anh|chị|"
+    r"(?:Đại|Thượng|Trung|Thiếu)\s+(?:tá|úy|uý|tướng)|Đại tướng)"  # ranks stand for "đồng chí"
+    r"(?:\s*:\s*|\s+)(?=[A-ZĐÂĂÊÔƠƯ])"
 )
 _TITLE_OPENER = re.compile(
     r"(?<!\w)(?:Phó\s+)?(?:Bí thư|Chủ tịch|Chủ nhiệm|Trưởng ban|Trưởng|Giám đốc|Chánh|"
@@ -328,12 +331,17 @@ def speaker_role(mention: Mention) -> tuple[str | None, bool]:
 # ---------------------------------------------------------------- the meeting's people
 
 
-def read_roles(mentions: list[Mention]) -> tuple[list[Person], list[Person], list[Speaker]]:
+def read_roles(
+    mentions: list[Mention], day: tuple[int, int] | None = None
+) -> tuple[list[Person], list[Person], list[Speaker]]:
     """Chairs, guests (who did not also chair) and speakers; titles from each person's
-    fullest mention."""
+    fullest mention. A sentence about another day ("Trước đó, ngày 28/9, ... chủ trì buổi
+    làm việc") tells of another meeting: its people are not this one's chairs or guests."""
     chairs: dict[str, Person] = {}
     guests: dict[str, Person] = {}
     for mention in mentions:
+        if _about_another_day(mention.sentence, day):
+            continue
         key, role = nz.fold(mention.person.name), attendance(mention, mentions)
         if role == "chair":
             chairs.setdefault(key, mention.person)
@@ -346,6 +354,13 @@ def read_roles(mentions: list[Mention]) -> tuple[list[Person], list[Person], lis
         [_with_titles(p, fullest) for p in guests.values()],
         [_with_titles(s, fullest) for s in _speakers(mentions)],
     )
+
+
+def _about_another_day(sentence: Sentence, day: tuple[int, int] | None) -> bool:
+    if re.match(r"\s*(?:Trước đó|Trước đây|Trước khi|Sau đó)\b", sentence.text, re.IGNORECASE):
+        return True
+    days = {(d.day, d.month) for d in find_dates(sentence.text)}
+    return day is not None and bool(days) and day not in days
 
 
 def _speakers(mentions: list[Mention]) -> list[Speaker]:

@@ -38,6 +38,13 @@ BODY = "Ngày 12/7/2023, Huyện ủy Tân Lập tổ chức hội nghị sơ k�
             "Huyện ủy Tân Lập sơ kết 6 tháng đầu năm",
             date(2023, 7, 13),
         ),
+        (
+            "HỘI ĐỒNG NHÂN DÂN HUYỆN TÂN LẬP\nTrang chủ | Kỳ họp | Liên hệ\n"
+            "KỲ HỌP THỨ MƯỜI BỐN HĐND HUYỆN TÂN LẬP THÀNH CÔNG\n"
+            "Ngày đăng: 20/12/2023 | Lượt xem: 4",
+            "KỲ HỌP THỨ MƯỜI BỐN HĐND HUYỆN TÂN LẬP THÀNH CÔNG",
+            date(2023, 12, 20),
+        ),
     ],
 )
 def test_headline_and_stamp_among_the_furniture(
@@ -72,6 +79,11 @@ def test_headline_and_stamp_among_the_furniture(
             "Thu Hà",
         ),
         (f"Tiêu đề bài viết ở đây\n{BODY}\nBÀI VIẾT CÙNG CHUYÊN MỤC\nTin khác ở đây", None),
+        (
+            f"Tiêu đề bài viết ở đây\n{BODY}\nThanh Huyền - Văn phòng HĐND và UBND huyện",
+            "Thanh Huyền",
+        ),
+        (f"Tiêu đề bài viết ở đây\n{BODY}\nBài: Sơn Sóc Khá - Ảnh: Thạch Bô Ra", "Sơn Sóc Khá"),
     ],
 )
 def test_byline_wherever_the_site_prints_it(page_text: str, author: str | None) -> None:

@@ -99,6 +99,37 @@ def people(sentence: str) -> tuple[list[str], list[str]]:
             ["Lò Văn Páo"],
             ["Mùa A Sơn"],
         ),
+        (
+            "Kết luận hội nghị, đồng chí Quàng Văn Pánh, Bí thư Huyện ủy (chủ trì hội nghị) yêu "
+            "cầu các xã rà soát chỉ tiêu.",
+            ["Quàng Văn Pánh"],
+            [],
+        ),
+        (
+            "Đồng chí Giàng Seo Phử, Chủ tịch HĐND huyện; đồng chí Sùng Thị Mai, Phó Chủ tịch HĐND "
+            "huyện và đồng chí Lù Văn Páo, Ủy viên Thường trực HĐND huyện chủ tọa kỳ họp.",
+            ["Giàng Seo Phử", "Sùng Thị Mai", "Lù Văn Páo"],
+            [],
+        ),
+        (
+            "Đồng chí A Vương, Bí thư Huyện ủy và Thượng tá Lê Đình Hòa, Chỉ huy trưởng Ban CHQS "
+            "huyện đồng chủ trì hội nghị. Cùng dự có Thượng tá A Thiết, Trưởng Công an huyện.",
+            ["A Vương", "Lê Đình Hòa"],
+            ["A Thiết"],
+        ),
+        (
+            "Dự hội nghị có các đồng chí: Lê Quang Thành, Ủy viên Trung ương Đảng; Thiếu tướng "
+            "Phạm Hồng Quân, Phó Tư lệnh Quân khu 2; Đỗ Thị Minh Hương, Phó Vụ trưởng.",
+            [],
+            ["Lê Quang Thành", "Phạm Hồng Quân", "Đỗ Thị Minh Hương"],
+        ),
+        ("Cùng dự có các đồng chí Ban Chấp hành Đảng bộ xã, bí thư các chi bộ.", [], []),
+        (
+            "Đồng chí Triệu Thị Hương - Ủy viên BTV Huyện ủy, phụ trách Đảng bộ xã về dự và chỉ "
+            "đạo hội nghị.",
+            [],
+            ["Triệu Thị Hương"],
+        ),
     ],
 )
 def test_chairs_and_guests(sentence: str, chairs: list[str], guests: list[str]) -> None:
@@ -116,3 +147,11 @@ def test_a_chair_who_also_attends_is_only_a_chair() -> None:
 def test_lead_words_that_coordinate_do_not_chair() -> None:
     chairs, _ = people("Giao Ủy ban nhân dân huyện chủ trì, phối hợp với các ngành liên quan.")
     assert chairs == []
+
+
+def test_people_of_another_day_are_not_this_meetings() -> None:
+    chairs, _ = people(
+        "Đồng chí Rơ Lan Chung, Bí thư Huyện ủy chủ trì hội nghị. Trước đó, ngày 28/6, đồng chí "
+        "Siu H'Len, Phó Bí thư Huyện ủy đã chủ trì buổi làm việc với xã Pờ Tó."
+    )
+    assert chairs == ["Rơ Lan Chung"]
