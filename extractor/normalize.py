@@ -197,6 +197,7 @@ TITLE_OPENERS = tuple(
         "thành ủy viên", "thị ủy viên", "đảng ủy viên", "trưởng", "giám đốc", "chánh văn phòng",
         "chánh án", "chánh thanh tra", "tổng bí thư", "bộ trưởng", "thứ trưởng", "đại biểu",
         "chính ủy", "thường trực", "thành viên", "uvtv", "uvbtv", "uvtw", "tuv", "huv", "đbqh",
+        "uv", "bt", "pbt", "ct", "pct", "gđ", "pgđ",
         "đại tá", "thượng tá", "trung tá", "thiếu tá", "thiếu tướng", "trung tướng",
     )
 )  # fmt: skip

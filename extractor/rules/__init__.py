@@ -34,8 +34,10 @@ def extract_rules(article: str) -> MeetingReport:
     """Everything the rules find in one cleaned article; the rest stays null or empty."""
     page = read_page(article)
     sentences = list(page.sentences)
-    mentions = find_mentions(sentences)
-    event = mt.find_event(sentences, article)
+    # The headline may be the only place a chair is named ("Bí thư X chủ trì hội nghị ...").
+    headline = [page.headline_line] if page.headline_line else []
+    mentions = find_mentions([*headline, *sentences])
+    event = mt.find_event(sentences, article, page.headline)
     meeting = _meeting(event, page, mentions, article) if event else None
     return MeetingReport(
         headline=page.headline,
@@ -54,7 +56,7 @@ def _meeting(event: mt.MeetingEvent, page: Page, mentions: list[Mention], articl
     parsed = resolve(event.date, YearContext(page.published, article)) if event.date else None
     name = mt.meeting_name(event)
     day = (event.date.day, event.date.month) if event.date else None
-    chairs, guests, speakers = read_roles(mentions, day)
+    chairs, guests, speakers = read_roles(mentions, list(page.sentences), day)
     return Meeting(
         name=name,
         kind=mt.meeting_kind(name, event.sentence.text),

@@ -87,6 +87,22 @@ def find_dates(text: str) -> list[DateMention]:
     return sorted(found, key=lambda mention: mention.start)
 
 
+_BARE_DATE = re.compile(
+    r"(?<![\d/.-])(?P<first>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?:(?P=sep)(?P<year>\d{4}))?(?![\d/])"
+)
+
+
+def find_bare_dates(text: str) -> list[DateMention]:
+    """Day-month dates with no day word before them, as headlines print them ("(11/7/2019)")."""
+    found = []
+    for match in _BARE_DATE.finditer(text):
+        day, month = int(match["first"]), int(match["month"])
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            year = int(match["year"]) if match["year"] else None
+            found.append(DateMention(day, month, year, match.start(), match.end(), ahead=False))
+    return found
+
+
 # ---------------------------------------------------------------- the year of a date
 
 # A period under review names the year a day-month date belongs to ("6 tháng đầu năm 2023");

@@ -12,12 +12,23 @@ import re
 from dataclasses import dataclass
 
 from extractor import normalize as nz
-from extractor.rules.dates import DateMention, find_dates, parse_ordinal
+from extractor.rules.dates import DateMention, find_bare_dates, find_dates, parse_ordinal
 from extractor.rules.page import Sentence
 
 _GATHERING = re.compile(
     r"(?<!\w)(?:hội nghị|kỳ họp|kì họp|phiên họp|cuộc họp|buổi họp|họp(?!\s+báo)|"
-    r"buổi làm việc|làm việc với|giao ban|hội thảo|tọa đàm|toạ đàm|đại hội)(?!\w)",
+    r"buổi làm việc|làm việc với|giao ban|hội thảo|tọa đàm|toạ đàm|đại hội|"
+    r"sinh hoạt (?:chuyên đề|định kỳ|thường kỳ)|buổi sinh hoạt)(?!\w)",
+    re.IGNORECASE,
+)
+# A meeting called off or moved: the article reports no meeting that took place.
+_CALLED_OFF = re.compile(
+    r"(?<!\w)(?:hoãn|tạm hoãn|lùi(?: thời gian)?|dời|không tổ chức)(?!\w)", re.IGNORECASE
+)
+# "<body> tổ chức hội nghị ...": a meeting told as done, though its date is printed elsewhere.
+_HELD = re.compile(
+    r"(?<!\w)(?:đã\s+)?(?:tổ chức|tiến hành|khai mạc|họp)\s+(?:\S+\s+){0,2}?"
+    r"(?:hội nghị|kỳ họp|phiên họp|cuộc họp|giao ban|buổi làm việc|sinh hoạt|đại hội)",
     re.IGNORECASE,
 )
 _HAPPENED = re.compile(r"(?<!\w)(?:vừa qua|vừa tổ chức|mới đây|vừa diễn ra)(?!\w)", re.I)
@@ -50,18 +61,35 @@ class MeetingEvent:
     date: DateMention | None
 
 
-def find_event(sentences: list[Sentence], article: str) -> MeetingEvent | None:
-    """The lead sentence reporting a meeting that took place, or None for other articles."""
-    if _INTERVIEW.search(article):
+def find_event(
+    sentences: list[Sentence], article: str, headline: str | None = None
+) -> MeetingEvent | None:
+    """The lead sentence reporting a meeting that took place, or None for other articles.
+    A lead without a date borrows the headline's ("Giao ban Khối Dân vận ... (11/7/2019)")."""
+    if _INTERVIEW.search(article) or (headline and _CALLED_OFF.search(headline)):
         return None
     body = [s for s in sentences if not s.text.startswith("Ảnh")]
     for sentence in body[:LEAD_SENTENCES]:
-        if _announces(sentence.text):
-            return None  # the lead tells of a meeting still to come
-        event = _event_in(sentence)
+        if _announces(sentence.text) or _CALLED_OFF.search(sentence.text):
+            return None  # the lead tells of a meeting still to come, or called off
+        event = _event_in(sentence) or _event_dated_by_headline(sentence, headline)
         if event is not None:
             return None if _is_other_kind(sentence, body) else event
     return None
+
+
+def _event_dated_by_headline(sentence: Sentence, headline: str | None) -> MeetingEvent | None:
+    """A lead that tells a meeting was held ("... tổ chức hội nghị giao ban ...") without its
+    date, under a headline that names the meeting or prints its date."""
+    if headline is None or _FUTURE.search(sentence.text):
+        return None
+    held, gathering = _HELD.search(sentence.text), _GATHERING.search(sentence.text)
+    if held is None or gathering is None:
+        return None
+    dates = find_bare_dates(headline)
+    if not dates and not _GATHERING.search(headline):
+        return None
+    return MeetingEvent(sentence, gathering, dates[0] if dates else None)
 
 
 def _announces(text: str) -> bool:

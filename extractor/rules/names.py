@@ -141,7 +141,7 @@ AFTER_TITLES = re.compile(
     r"kết luận|bế mạc|khai mạc|yêu cầu|đề nghị|cho rằng|cho biết|nhấn mạnh|ghi nhận|"
     r"biểu dương|đánh giá|lưu ý|chỉ đạo|điều hành|tổ chức|trao|tặng|chúc mừng|đã|đang|sẽ|"
     r"cũng|và các|với|tại|làm rõ|giải trình|thảo luận|tham luận|khẳng định|"
-    r"và (?:các )?(?:đồng chí|đ/c|ông|bà|anh|chị|(?:Đại|Thượng|Trung|Thiếu) (?:tá|úy|tướng))|"
+    r"và (?:các )?(?i:đồng chí|đ/c|ông|bà|anh|chị|(?:Đại|Thượng|Trung|Thiếu) (?:tá|úy|tướng))|"
     r"và(?= [A-ZĐ]\w* [A-ZĐ]))(?!\w)"
 )
 MAX_NAME_WORDS = 5

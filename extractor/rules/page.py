@@ -36,6 +36,7 @@ class Page:
     published: date | None
     author: str | None
     sentences: tuple[Sentence, ...]  # the body's, headline, meta lines and byline excluded
+    headline_line: Sentence | None = None  # the headline as printed, where it sits
 
 
 Line = tuple[int, str]  # offset in the article, stripped text
@@ -62,6 +63,7 @@ def read_page(article: str) -> Page:
         published=_published(lines, head, meta, end),
         author=author,
         sentences=tuple(sentences),
+        headline_line=Sentence(*lines[head], caption=False) if head is not None else None,
     )
 
 
@@ -249,7 +251,7 @@ _LABEL = (
 )
 _LABELLED = re.compile(rf"^{_LABEL}\s*:\s*(?P<name>.+?)\s*\.?$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\((?:thực hiện|TH|CTV)\)\s*$", re.IGNORECASE)
-_REPORTER = re.compile(r"^(?:P\.?\s?V\.?|PV\s+\w+|Nhóm PV)$")
+_REPORTER = re.compile(r"^(?:P\.?\s?V\.?|PV\s+\w+|Nhóm PV|[A-ZĐ](?:\.[A-ZĐ]){1,2}\.?)$")
 _AFFILIATION = re.compile(
     r"\s*[(\[].*$|\s+[-–]\s+(?:Trung tâm|Đài|Phòng|Ban|Báo|UBND|Ảnh|Video|Clip)\b.*$",
     re.IGNORECASE,
@@ -260,7 +262,7 @@ _NOT_NAME_WORDS = frozenset(
     for word in (
         "Hội", "Nghị", "Huyện", "Xã", "Tỉnh", "Ủy", "Uỷ", "Ban", "Đảng", "Tin", "Ảnh", "Cảnh",
         "Toàn", "Các", "Phòng", "Đài", "Báo", "Theo", "Nguồn", "Video", "Clip", "Luận", "Chia",
-        "Sẻ", "Tổ", "Động", "Và", "Của", "Tại", "Với", "Trang", "Chủ", "Những", "Một", "Bài",
+        "Sẻ", "Tổ", "Động", "Và", "Của", "Tại", "Với", "Chủ", "Những", "Một", "Bài",
         "Viết", "Cùng", "Chuyên", "Mục", "Khác", "Nhất", "Đọc", "Xem", "Thêm", "Sự", "Kiện",
         "Tức", "Đề", "Lượt", "Truy", "Cập", "Cổng", "Điện", "Tử", "Thời", "Trị", "Kinh", "Tế",
         "Thể", "Thao", "Ương", "Phường", "Phố", "Trấn",
@@ -306,6 +308,12 @@ def read_byline(line: str) -> str | None:
     labelled = _LABELLED.match(line) or _ROLE_AFTER.match(line)
     if labelled:
         return _leading_names(labelled["name"], strict=False)
+    bracketed = re.fullmatch(r"\((?P<name>[^()]+)\)", line)  # "(Nông Thị Huệ)"
+    if bracketed:
+        return _leading_names(bracketed["name"], strict=True)
+    relayed = re.match(r"^Theo\s+(?P<name>[^()]+?)\s*\((?:Báo|Tạp chí|Đài|Cổng)\b", line)
+    if relayed:  # "Theo Minh Thư (Báo Bình Phước)": the writer, relayed from a paper
+        return _leading_names(relayed["name"], strict=True)
     if re.match(r"^(?:Theo|Nguồn|Ảnh)\b", line, re.IGNORECASE):
         return None
     return _leading_names(line, strict=True)

@@ -70,6 +70,12 @@ def _mentions_in(sentence: Sentence) -> list[Mention]:
             spans += _list_after(text, mention[1])
         elif _TITLE_OPENER.match(text, start):
             spans += _names_after_title(text, start)
+    for colon in re.finditer(r":\s*", text):  # "... có các đại biểu Quốc hội: A, <title>; B"
+        at = colon.end()
+        if not any(s <= at < e for s, e, _ in spans):
+            person = _bare(text, at, in_list=True)
+            if person is not None:
+                spans += [person, *_list_after(text, person[1])]
     spans = _without_overlaps(spans)
     return [Mention(person, sentence, start, end) for start, end, person in spans]
 
@@ -199,7 +205,7 @@ _ATTEND = (
     r"(?:(?:đến|tới|về|tham|cùng|còn)\s+dự|dự(?=\s+(?:và|hội nghị|kỳ họp|phiên họp|buổi|cuộc|"
     r"lễ|hội thảo|tọa đàm|toạ đàm|đại hội|có|còn có)(?!\w))|dự(?=\s*[,.;]|\s*$)|"
     r"(?:cùng\s+)?có mặt|tham gia(?=\s+(?:đoàn|buổi|hội nghị|kỳ họp|cuộc|tiếp xúc|có))|"
-    r"^về phía(?=[^,.;]{0,60}\scó\s))"
+    r"^về phía(?=[^,.;]{0,60}\scó\s)|^dự(?=\s))"
 )
 _CUE = re.compile(
     rf"(?<!\w)(?:(?P<chair>(?:dự\s+và\s+)?{_CHAIR})|(?P<guest>{_ATTEND}(?:\s+và\s+chỉ\s+đạo)?))"
@@ -332,17 +338,19 @@ def speaker_role(mention: Mention) -> tuple[str | None, bool]:
 
 
 def read_roles(
-    mentions: list[Mention], day: tuple[int, int] | None = None
+    mentions: list[Mention], sentences: list[Sentence], day: tuple[int, int] | None = None
 ) -> tuple[list[Person], list[Person], list[Speaker]]:
     """Chairs, guests (who did not also chair) and speakers; titles from each person's
     fullest mention. A sentence about another day ("Trước đó, ngày 28/9, ... chủ trì buổi
     làm việc") tells of another meeting: its people are not this one's chairs or guests."""
     chairs: dict[str, Person] = {}
     guests: dict[str, Person] = {}
+    listed = _listed_roles(mentions, sentences)
     for mention in mentions:
         if _about_another_day(mention.sentence, day):
             continue
-        key, role = nz.fold(mention.person.name), attendance(mention, mentions)
+        key = nz.fold(mention.person.name)
+        role = attendance(mention, mentions) or listed.get(mention.sentence.start)
         if role == "chair":
             chairs.setdefault(key, mention.person)
         elif role == "guest":
@@ -354,6 +362,28 @@ def read_roles(
         [_with_titles(p, fullest) for p in guests.values()],
         [_with_titles(s, fullest) for s in _speakers(mentions)],
     )
+
+
+def _listed_roles(mentions: list[Mention], sentences: list[Sentence]) -> dict[int, str]:
+    """Lines of a list under a verb that ends in a colon ("Dự hội nghị có các đồng chí:"),
+    each opening with a person, take the verb's role; keyed by the line's offset."""
+    opening = {m.sentence.start for m in mentions if not m.sentence.text[: m.start].strip(" -•+*")}
+    roles: dict[int, str] = {}
+    pending: str | None = None
+    for sentence in sentences:
+        if pending and sentence.start in opening:
+            roles[sentence.start] = pending
+            continue
+        pending = _colon_role(sentence.text)
+    return roles
+
+
+def _colon_role(text: str) -> str | None:
+    """The role of a sentence that introduces a list on the lines below it."""
+    if not text.rstrip().endswith(":"):
+        return None
+    cues = [c for c in read_cues(text) if _INTRODUCES.match(text[c.end :])]
+    return cues[-1].role if cues else None
 
 
 def _about_another_day(sentence: Sentence, day: tuple[int, int] | None) -> bool:

@@ -82,3 +82,15 @@ def test_a_document_date_is_not_the_meeting_date() -> None:
         "20/12/2022 của HĐND huyện."
     )
     assert meeting_of(body) == (False, None)
+
+
+def test_a_lead_without_its_date_takes_the_headlines() -> None:
+    top = "Thủ Dầu Một: Giao ban Khối Dân vận 6 tháng đầu năm 2019 (11/7/2019)"
+    body = "Ban Dân vận Thành ủy tổ chức hội nghị giao ban Khối Dân vận thành phố 6 tháng đầu năm."
+    assert meeting_of(body, top=top) == (True, date(2019, 7, 11))
+
+
+def test_a_results_summary_with_a_meeting_headline_is_no_meeting() -> None:
+    top = "Huyện ủy Tân Lập: kết quả thực hiện Nghị quyết năm 2023"
+    body = "Năm 2023, toàn huyện có 18/20 chỉ tiêu đạt và vượt Nghị quyết, theo báo cáo của huyện."
+    assert meeting_of(body, top=top) == (False, None)

@@ -130,6 +130,30 @@ def people(sentence: str) -> tuple[list[str], list[str]]:
             [],
             ["Triệu Thị Hương"],
         ),
+        (
+            "Đ/c Phạm Văn Thìn - BT Đảng ủy, CT HĐND xã và đ/c Vũ Thị Nhàn - PCT HĐND xã chủ "
+            "tọa kỳ họp.",
+            ["Phạm Văn Thìn", "Vũ Thị Nhàn"],
+            [],
+        ),
+        (
+            "Có Đồng chí Trịnh Quốc Bảo, Phó Chủ tịch Trung ương Hội và Đồng chí Lê Thị Ngọc "
+            "Diễm, Phó Chủ tịch UBND tỉnh cùng dự.",
+            [],
+            ["Trịnh Quốc Bảo", "Lê Thị Ngọc Diễm"],
+        ),
+        (
+            "Dự tại điểm cầu Tỉnh ủy có đồng chí Phạm Văn Nam, Chủ tịch UBND tỉnh; đồng chí Trần "
+            "Văn Lâm, Giám đốc Công an tỉnh.",
+            [],
+            ["Phạm Văn Nam", "Trần Văn Lâm"],
+        ),
+        (
+            "Tham dự có các đại biểu Quốc hội: Đạo Thị Kim Ngân, Phó Trưởng Đoàn ĐBQH tỉnh; "
+            "Chamaléa Thị Hồng, Ủy viên Ủy ban Văn hóa, Giáo dục của Quốc hội.",
+            [],
+            ["Đạo Thị Kim Ngân", "Chamaléa Thị Hồng"],
+        ),
     ],
 )
 def test_chairs_and_guests(sentence: str, chairs: list[str], guests: list[str]) -> None:
@@ -155,3 +179,21 @@ def test_people_of_another_day_are_not_this_meetings() -> None:
         "Siu H'Len, Phó Bí thư Huyện ủy đã chủ trì buổi làm việc với xã Pờ Tó."
     )
     assert chairs == ["Rơ Lan Chung"]
+
+
+def test_a_list_on_the_lines_under_a_colon_takes_its_verb() -> None:
+    report = extract_rules(
+        f"Tiêu đề bài viết ở đây\n{LEAD}\nDự hội nghị có các đồng chí:\n"
+        "Lò Thị Hạnh, Trưởng Ban Dân vận Tỉnh ủy;\nNông Thị Ngọc Lan, Trưởng ban Tổ chức.\n"
+        "Tổng giá trị sản xuất đạt 1.200 tỷ đồng.\nLê Văn Tám"
+    )
+    assert [p.name for p in report.meeting.guests] == ["Lò Thị Hạnh", "Nông Thị Ngọc Lan"]
+
+
+def test_a_chair_named_only_in_the_headline() -> None:
+    report = extract_rules(
+        "Bí thư Thị ủy Lê Văn Khải chủ trì hội nghị thường kỳ tháng 3\n"
+        "Sáng 07-3-2023, Ban Thường vụ Thị ủy Quảng Yên tổ chức hội nghị thường kỳ tháng 3. "
+        "Hội nghị do đồng chí Bí thư Thị ủy chủ trì.\nMinh Đức"
+    )
+    assert [p.name for p in report.meeting.chairs] == ["Lê Văn Khải"]
