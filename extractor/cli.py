@@ -404,6 +404,8 @@ def review_command(
     article: Annotated[Path | None, typer.Option(help="The article, for a single report.")] = None,
 ) -> None:
     """Render reports as HTML with every grounded value highlighted in its article."""
+    if not target.exists():
+        raise InputError(f"{target} not found: give a report JSON file or a batch output folder")
     html.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         pages = review_site.write_batch(target, html)
@@ -411,5 +413,6 @@ def review_command(
         return
     if article is None:
         raise InputError("a single report needs --article, the article it was extracted from")
-    html.write_text(review_site.single(target, read_article(str(article))), encoding="utf-8")
+    page = review_site.single(target, read_article(str(article)))
+    html.write_text(page, encoding="utf-8")
     typer.echo(f"wrote {html}", err=True)
