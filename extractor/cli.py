@@ -80,10 +80,16 @@ def main(
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-def read_article(source: str) -> str:
-    """Text of FILE, or of stdin for "-"; undecodable bytes are an InputError."""
+def read_article(source: str, *, max_chars: int | None = None) -> str:
+    """Text of FILE, or of stdin for "-"; undecodable bytes are an InputError, and so is a
+    file too large for `max_chars` (refused before it is read)."""
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            if max_chars is not None:
+                text.check_size(Path(source).stat().st_size, max_chars=max_chars)
+            data = Path(source).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {source}: {error.strerror or error}") from None
     return text.decode(data)
@@ -133,10 +139,10 @@ def extract_command(
     ] = False,
 ) -> None:
     """Extract one article and print its MeetingReport as JSON."""
-    article = read_article(source)
     settings = cli_settings(
         backend, prompt=prompt, model=model, use_cache=False if no_cache else None
     )
+    article = read_article(source, max_chars=settings.max_input_chars)
     extractor = Extractor(settings)
     try:
         result = extractor.run(article)
@@ -154,6 +160,15 @@ def extract_command(
 class _LineProgress(Progress):
     """Plain lines for logs and cron: one per finished article."""
 
+    def __init__(self) -> None:
+        self.total = self.done = 0
+
+    def scanned(self, count: int) -> None:
+        typer.echo(f"scanning the inbox: {count:,} article(s) so far", err=True)
+
+    def warn(self, message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
     def start(self, total: int) -> None:
         self.total, self.done = total, 0
         typer.echo(f"{total} article(s) to extract", err=True)
@@ -165,9 +180,10 @@ class _LineProgress(Progress):
 
 
 class _BarProgress(Progress):
-    """A progress bar on a terminal; failures are still printed as lines above it."""
+    """A progress bar on a terminal (stderr); warnings and failures still print as lines."""
 
     def __init__(self) -> None:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         self.bar = Progress(
@@ -175,12 +191,20 @@ class _BarProgress(Progress):
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
+            console=Console(stderr=True),
             transient=True,
         )
+        self.bar.start()
+        self.task = self.bar.add_task("scanning", total=None)
+
+    def scanned(self, count: int) -> None:
+        self.bar.update(self.task, completed=count)
+
+    def warn(self, message: str) -> None:
+        self.bar.console.print(f"warning: {message}", markup=False)
 
     def start(self, total: int) -> None:
-        self.bar.start()
-        self.task = self.bar.add_task("extracting", total=total)
+        self.bar.reset(self.task, description="extracting", total=total)
 
     def advance(self, source: str, outcome: str, detail: str = "") -> None:
         if outcome == "failed":
@@ -191,7 +215,15 @@ class _BarProgress(Progress):
         self.bar.stop()
 
 
-def _format_summary(summary: Summary) -> str:
+def _cost(summary: Summary, model: str) -> str:
+    if summary.offline:
+        return "none (offline rules backend)"
+    if summary.estimated_cost is None:
+        return f"unknown (no price for {model}; set EXTRACTOR_PRICES)"
+    return f"${summary.estimated_cost:.4f}"
+
+
+def _format_summary(summary: Summary, model: str) -> str:
     rows = [
         ("articles found", f"{summary.total}"),
         ("new", f"{summary.new}"),
@@ -199,13 +231,43 @@ def _format_summary(summary: Summary) -> str:
         ("cached", f"{summary.cached}"),
         ("failed", f"{summary.failed}"),
         ("tokens in / out", f"{summary.input_tokens:,} / {summary.output_tokens:,}"),
-        ("estimated cost", f"${summary.estimated_cost:.4f}"),
+        ("estimated cost", _cost(summary, model)),
         ("latency p50 / p95", f"{summary.latency_p50:.2f}s / {summary.latency_p95:.2f}s"),
         ("wall time", f"{summary.wall_time:.1f}s"),
     ]
-    if summary.interrupted:
+    if summary.interrupted and not summary.scanned:
+        rows.append(
+            ("interrupted", f"while scanning the inbox ({summary.total} article(s) found so far); "
+                            "run again to continue")
+        )  # fmt: skip
+    elif summary.interrupted:
         rows.append(("interrupted", f"{summary.remaining} left; run again to continue"))
     return "\n".join(f"{label:>22}: {value}" for label, value in rows)
+
+
+def _print_dry_run(batch: Batch, settings: Settings) -> None:
+    summary, planned = batch.dry_run()  # warnings and scan progress went to stderr already
+    if settings.backend == "rules":
+        for line in dry_run_lines(planned, None):
+            typer.echo(line)
+        extractable = sum(p.problem is None for p in planned)
+        typer.echo(
+            f"{extractable} of {summary.total} would be extracted offline by the rules backend: "
+            "no request, no cost"
+        )
+        return
+
+    def estimate_cost(n: int) -> float | None:
+        if settings.model not in settings.prices:
+            return None
+        return settings.cost(n - EXPECTED_OUTPUT_TOKENS, EXPECTED_OUTPUT_TOKENS)
+
+    for line in dry_run_lines(planned, estimate_cost):
+        typer.echo(line)
+    estimate = sum(p.estimated_tokens for p in planned)
+    typer.echo(
+        f"{len(planned)} of {summary.total} would be sent, ~{estimate:,} tokens; nothing sent"
+    )
 
 
 @app.command("batch")
@@ -252,40 +314,31 @@ def batch_command(
         poll_timeout=poll_timeout,
     )
     if dry_run:
-        summary, planned = Batch(inbox, out, settings, options).dry_run()
-        for line in dry_run_lines(
-            planned, lambda n: settings.cost(n - EXPECTED_OUTPUT_TOKENS, EXPECTED_OUTPUT_TOKENS)
-        ):
-            typer.echo(line)
-        estimate = sum(p.estimated_tokens for p in planned)
-        typer.echo(
-            f"{len(planned)} of {summary.total} would be sent, ~{estimate:,} tokens; nothing sent"
-        )
+        _print_dry_run(Batch(inbox, out, settings, options, _LineProgress()), settings)
         return
     progress = _BarProgress() if sys.stderr.isatty() else _LineProgress()
-    batch = Batch(inbox, out, settings, options, progress)
     try:
-        summary = asyncio.run(batch.run())
+        summary = asyncio.run(Batch(inbox, out, settings, options, progress).run())
     finally:
         if isinstance(progress, _BarProgress):
             progress.stop()
-    if summary.attempted == 0 and not summary.interrupted:
+    if summary.attempted == 0 and summary.remaining == 0 and not summary.interrupted:
         typer.echo(
             f"nothing new: all {summary.total} article(s) already extracted; no request sent",
             err=True,
         )
-    typer.echo(_format_summary(summary), err=True)
+    typer.echo(_format_summary(summary, settings.model), err=True)
     typer.echo(f"reports: {out / REPORTS_NAME}", err=True)
     if summary.in_flight:
         typer.echo(f"batch {summary.in_flight} still running; the next run picks it up", err=True)
     if summary.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(EXIT_INTERRUPTED)
     if summary.failure_rate > max_failure_rate:
         typer.echo(
             f"error: {summary.failure_rate:.0%} of articles failed (limit {max_failure_rate:.0%})",
             err=True,
         )
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILURE)
 
 
 @app.command("export")
