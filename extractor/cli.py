@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -28,8 +29,16 @@ from extractor.extract import Extractor
 from extractor.store import DB_NAME, Store
 from extractor.tokens import EXPECTED_OUTPUT_TOKENS
 
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 failure (batch over --max-failure-rate, a compare regression, "
+    "nothing to export); 2 wrong usage; 3 configuration or state database "
+    "(OUT/extractor.sqlite); 4 input (file, folder, feed, gold set); 5 extraction failed; "
+    "130 interrupted (Ctrl-C)."
+)
+
 app = typer.Typer(
     help="Typed extraction of Vietnamese local-government meeting reports.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -63,14 +72,26 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(_exit_code(error)) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"extractor {metadata.version('vn-meeting-extractor')}")
+        raise typer.Exit()
 
 
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
