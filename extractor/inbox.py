@@ -102,7 +102,7 @@ def _from_jsonl(feed: Path, *, max_chars: int) -> Iterator[InboxItem]:
         handle = feed.open("rb")
     except OSError as error:
         raise InputError(f"cannot read {feed}: {error.strerror or error}") from None
-    seen: dict[str, tuple[int, str]] = {}  # feed id -> (first line, article id)
+    seen: dict[str, dict[str, int]] = {}  # feed id -> {article id: the line it first came on}
     with handle:
         for number, raw in enumerate(handle, start=1):
             if raw.strip():
@@ -111,22 +111,23 @@ def _from_jsonl(feed: Path, *, max_chars: int) -> Iterator[InboxItem]:
 
 
 def _note_repeat(
-    item: InboxItem, seen: dict[str, tuple[int, str]], feed: str, number: int
+    item: InboxItem, seen: dict[str, dict[str, int]], feed: str, number: int
 ) -> InboxItem:
-    """A feed id seen before in this feed: the same text is one article, a different text a
-    second version; either way the user hears of it."""
+    """A feed id seen before in this feed: the same text is one article, a different text
+    another version; either way the user hears of it."""
     if item.error is not None:
         return item
-    if item.source not in seen:
-        seen[item.source] = (number, item.id)
+    versions = seen.setdefault(item.source, {})
+    if not versions:
+        versions[item.id] = number
         return item
-    first_line, first_id = seen[item.source]
-    what = (
-        "the same text; extracted once"
-        if first_id == item.id
-        else "a different text; both versions are extracted"
-    )
-    note = f"{feed}:{number} repeats id {item.source!r} of line {first_line} with {what}"
+    if item.id in versions:
+        what = f"of line {versions[item.id]} with the same text; extracted once"
+    else:
+        first = min(versions.values())
+        what = f"of line {first} with a different text; each version is extracted"
+        versions[item.id] = number
+    note = f"{feed}:{number} repeats id {item.source!r} {what}"
     return InboxItem(item.id, item.source, item.text, item.error, item.published, note)
 
 
