@@ -8,9 +8,8 @@ import json
 import os
 import pty
 import re
-import select
 import sqlite3
-import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -79,30 +78,35 @@ def subprocess_env(
     return env
 
 
-def run_on_a_terminal(command: list[str], env: dict[str, str], timeout: float = 30) -> tuple:
-    """Run with stderr on a pseudo-terminal (so the bar is drawn); returns (code, output)."""
+def run_on_a_terminal(args: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """Run the CLI in this process with stderr on a pseudo-terminal, as in an interactive
+    shell (so the progress bar is drawn); returns the exit code and what the terminal got."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower
-    )
-    os.close(follower)
-    output, deadline = b"", time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([leader], [], [], 0.1)
-        if ready:
+    terminal = open(follower, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+    received: list[bytes] = []
+
+    def drain() -> None:
+        while True:
             try:
                 chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the process has exited
-                break
+            except OSError:  # the terminal's other end closed
+                return
             if not chunk:
-                break
-            output += chunk
-        elif process.poll() is not None:
-            break
+                return
+            received.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    with monkeypatch.context() as patched:
+        patched.setattr(sys, "stderr", terminal)
+        patched.setenv("TERM", "xterm")
+        try:
+            code = app([str(arg) for arg in args], standalone_mode=False) or 0
+        finally:
+            terminal.close()
+    reader.join(timeout=5)
     os.close(leader)
-    code = process.wait(timeout=max(1.0, deadline - time.monotonic()))
-    process.stdout.close()  # type: ignore[union-attr]
-    return code, output.decode("utf-8", "replace")
+    return code, b"".join(received).decode("utf-8", "replace")
 
 
 # ---------------------------------------------------------------- feed ids and versions

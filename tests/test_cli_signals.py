@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEEDS
 from tests.fake_openai import FakeOpenAI
 from tests.test_batch import rows, wait_for_rows, write_feed
@@ -40,7 +42,7 @@ def left_of(stderr: str) -> int:
 
 
 def test_ctrl_c_while_polling_stops_at_once_then_the_next_run_picks_the_batch_up(
-    server: FakeOpenAI, tmp_path: Path
+    server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server.batch_hold = True  # the provider takes its time
     feed, out = write_feed(tmp_path / "feed.jsonl", {}, 3), tmp_path / "out"
@@ -59,11 +61,14 @@ def test_ctrl_c_while_polling_stops_at_once_then_the_next_run_picks_the_batch_up
 
     # The next run, on a terminal (the progress bar), picks the same batch up.
     server.batch_hold = False
-    command = [sys.executable, "-m", "extractor", "batch", str(feed), "--out", str(out),
-               "--via", "batch-api", "--poll-interval", "0.01"]  # fmt: skip
-    code, output = run_on_a_terminal(command, subprocess_env(tmp_path, server, TERM="xterm"))
+    monkeypatch.setenv("EXTRACTOR_BASE_URL", server.base_url)
+    monkeypatch.setenv("EXTRACTOR_MODEL", "fake-model")
+    code, output = run_on_a_terminal(
+        ["batch", feed, "--out", out, "--via", "batch-api", "--poll-interval", "0.01"], monkeypatch
+    )
     assert code == 0, output
     assert "Traceback" not in output and "[1/3]" not in output  # the bar, not lines
+    assert "extracting" in output and "\x1b[" in output
     assert "articles found: 3" in output
     assert len(server.batches) == 1 and len(rows(out)) == 3
     assert [r["status"] for r in runs(out)] == ["interrupted", "done"]
