@@ -119,6 +119,21 @@ def test_the_readme_ci_command_passes_offline_on_a_clean_checkout(
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["prompt"] == "rules"
 
 
+def test_a_model_without_a_price_costs_unknown_in_the_table(recorded: Path, tmp_path: Path) -> None:
+    gold = tmp_path / "gold"  # the one seed the fixture recorded
+    gold.mkdir()
+    (gold / f"{SEED}.json").write_bytes((GOLD / f"{SEED}.json").read_bytes())
+    result = CliRunner().invoke(
+        app,
+        ["compare", "--cassettes", str(recorded), "--prompt", "v1-zero-shot", "--json",
+         "out.json", "--gold", str(gold), "--articles", str(SEEDS)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "| est. cost (USD) | 0.0000 | unknown |" in result.stdout  # rules, fake-model
+    rows = json.loads(Path("out.json").read_text(encoding="utf-8"))
+    assert [row["estimated_cost_usd"] for row in rows] == [0.0, None]
+
+
 def test_gate_against_saved_scores_names_what_fell(recorded: Path, tmp_path: Path) -> None:
     rows = [replay(recorded, "v1-zero-shot")]
     saved = tmp_path / "accepted.json"
