@@ -12,6 +12,7 @@ what to do, never a raw sqlite3 traceback.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import sqlite3
 import time
@@ -114,10 +115,39 @@ def m003_batch_job_tokens(db: sqlite3.Connection) -> None:
     )
 
 
+def m004_content_ids(db: sqlite3.Connection) -> None:
+    # A feed article was keyed by the feed's id alone; its identity now covers its text (the
+    # feed id becomes its source), as for files. Re-key those rows, so that existing results
+    # are kept instead of extracted again. The id formula is copied here on purpose: a shipped
+    # migration must not change when the code it once matched does.
+    def content_id(source: str, text: str) -> str:
+        return hashlib.sha256(f"{source}\0{text}".encode()).hexdigest()[:16]
+
+    db.execute("PRAGMA defer_foreign_keys = ON")  # articles and extractions move together
+    renamed = {}
+    rows = db.execute("SELECT id, source, text FROM articles WHERE text IS NOT NULL").fetchall()
+    for old_id, source, text in rows:
+        if old_id != content_id(source, text):  # keyed by a feed id
+            renamed[old_id] = new_id = content_id(old_id, text)
+            db.execute(
+                "UPDATE articles SET id = ?, source = ? WHERE id = ?", (new_id, old_id, old_id)
+            )
+            db.execute(
+                "UPDATE extractions SET article_id = ? WHERE article_id = ?", (new_id, old_id)
+            )
+    jobs = db.execute("SELECT token, article_ids FROM batch_jobs WHERE finished_at IS NULL")
+    for token, ids in jobs.fetchall():
+        moved = [renamed.get(article_id, article_id) for article_id in json.loads(ids)]
+        db.execute(
+            "UPDATE batch_jobs SET article_ids = ? WHERE token = ?", (json.dumps(moved), token)
+        )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_batch_jobs,
     m003_batch_job_tokens,
+    m004_content_ids,
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 

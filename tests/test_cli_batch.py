@@ -17,9 +17,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor import tokens
+from extractor import store, tokens
 from extractor.cli import app
-from extractor.store import DB_NAME
+from extractor.config import load_settings
+from extractor.errors import Usage
+from extractor.extract import Extractor
+from extractor.store import DB_NAME, Store, StoredArticle
 from tests.conftest import ARTICLE, SEEDS, VALID_REPORT
 from tests.fake_openai import FakeOpenAI, Reply, completion
 from tests.test_batch import rows, write_feed
@@ -171,6 +174,30 @@ def test_a_repeated_feed_id_keeps_both_versions_and_warns(
     assert reports_by_text(out) == {f"Bài số {m}": f"Bài số {m}" for m in ("A1", "A2", "B1", "B2")}
     sources = [json.loads(line)["source"] for line in (out / "reports.jsonl").open()]
     assert sorted(sources) == ["a", "a", "b", "b"]
+
+
+def test_results_an_older_version_stored_under_feed_ids_are_kept(
+    settings_env: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    feed = feed_of(tmp_path / "feed.jsonl", ("a", "A1"), ("b", "B1"))
+    extractor = Extractor(load_settings())
+    fingerprint = extractor.fingerprint
+    extractor.close()
+    with monkeypatch.context() as older:  # its state: feed articles keyed by the id alone
+        older.setattr(store, "MIGRATIONS", store.MIGRATIONS[:3])
+        db = Store(out)
+        for feed_id, mark in (("a", "A1"), ("b", "B1")):
+            db.add_article(StoredArticle(feed_id, feed_id, ARTICLE + f" Bài số {mark}.", None))
+            db.save_ok(feed_id, fingerprint, json.dumps(VALID_REPORT), usage=Usage(),
+                       attempts=1, latency=0.1, cached=False, run_id=None)  # fmt: skip
+        db.close()
+    result = cli("batch", feed, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "nothing new: all 2 article(s) already extracted; no request sent" in result.stderr
+    assert settings_env.chat_requests == []
+    lines = [json.loads(line) for line in (out / "reports.jsonl").open(encoding="utf-8")]
+    assert sorted(line["source"] for line in lines) == ["a", "b"]
 
 
 # ---------------------------------------------------------------- Batch API: submitted once

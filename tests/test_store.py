@@ -52,7 +52,7 @@ def tables_of(path: Path) -> set[str]:
 def test_migrations_are_applied_and_recorded(tmp_path: Path) -> None:
     Store(tmp_path).close()
     applied = migrations_of(tmp_path / DB_NAME)
-    names = ["m001_initial", "m002_batch_jobs", "m003_batch_job_tokens"]
+    names = ["m001_initial", "m002_batch_jobs", "m003_batch_job_tokens", "m004_content_ids"]
     assert [name for name, _ in applied] == names
     assert [m.__name__ for m in MIGRATIONS] == names
     assert {"articles", "extractions", "runs", "batch_jobs", "migrations"} <= tables_of(
