@@ -256,14 +256,15 @@ def _format_summary(summary: Summary, model: str) -> str:
         ("latency p50 / p95", f"{summary.latency_p50:.2f}s / {summary.latency_p95:.2f}s"),
         ("wall time", f"{summary.wall_time:.1f}s"),
     ]
-    if summary.interrupted and not summary.scanned:
-        rows.append(
-            ("interrupted", f"while scanning the inbox ({summary.total} article(s) found so far); "
-                            "run again to continue")
-        )  # fmt: skip
-    elif summary.interrupted:
-        rows.append(("interrupted", f"{summary.remaining} left; run again to continue"))
+    if summary.interrupted:
+        rows.append(("interrupted", f"{_left(summary)}; run again to continue"))
     return "\n".join(f"{label:>22}: {value}" for label, value in rows)
+
+
+def _left(summary: Summary) -> str:
+    if not summary.scanned:
+        return f"while scanning the inbox ({summary.total} article(s) found so far)"
+    return f"{summary.remaining} left"
 
 
 def _print_dry_run(batch: Batch, settings: Settings) -> None:
