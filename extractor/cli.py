@@ -304,7 +304,10 @@ def batch_command(
     backend: BackendOption = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight.")] = 4,
     rpm: Annotated[int | None, typer.Option(min=1, help="Requests per minute limit.")] = None,
-    tpm: Annotated[int | None, typer.Option(min=1, help="Tokens per minute limit.")] = None,
+    tpm: Annotated[
+        int | None,
+        typer.Option(min=1, help="Tokens per minute limit, charged per request actually sent."),
+    ] = None,
     reprocess: Annotated[bool, typer.Option(help="Extract again even if done before.")] = False,
     max_failures: Annotated[
         int, typer.Option(min=1, help="Give up on an article after N failed runs.")
