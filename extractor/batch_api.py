@@ -4,10 +4,17 @@ run within 24 hours, results downloaded and validated here.
 Requests are built exactly as the live path sends them in tools mode (instructor's own tool
 schema), so a batch answer and a live answer are the same kind of reply. Besides client.py,
 this is the only module that talks to openai.
+
+Submitting is idempotent: every batch carries the caller's token in its `metadata`, and
+`batches.create` is never retried blindly. A create that failed on our side (a timeout, a
+dropped connection) may still have made the batch, so it is looked up by token with
+`batches.list` instead of created again. Every call is async, so a wait can be interrupted
+at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -25,6 +32,8 @@ from extractor.schemas.meeting_report import MeetingReport
 
 ENDPOINT = "/v1/chat/completions"
 DONE = {"completed", "failed", "expired", "cancelled"}
+TOKEN_KEY = "extractor_token"  # the metadata key a batch's idempotency token travels under
+_CLOCK_SKEW = 3600.0  # a batch listed this long before its token was recorded is not ours
 
 
 @dataclass(frozen=True)
@@ -44,8 +53,9 @@ class BatchAPI:
             raise ConfigError("the Batch API path supports EXTRACTOR_MODE=tools only")
         key = settings.api_key.get_secret_value() if settings.api_key else "unused"
         self.settings = settings
-        # The SDK's own retries stay on here: file and batch calls have no other retry layer.
-        self.client = openai.OpenAI(
+        # The SDK's own retries stay on for uploads, polls and downloads: they have no other
+        # retry layer and repeating them is harmless. Creating a batch is not: see `submit`.
+        self.client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.base_url, timeout=settings.request_timeout
         )
 
@@ -65,38 +75,62 @@ class BatchAPI:
             },
         }
 
-    def submit(self, lines: Iterable[dict[str, Any]]) -> str:
-        """Upload the requests and create the batch; returns the batch id."""
+    async def submit(self, lines: Iterable[dict[str, Any]], token: str, *, since: float) -> str:
+        """Upload the requests and create the batch under `token`; returns the batch id.
+        `since` is when the token was recorded: a batch found by token is no older."""
         payload = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
         try:
-            upload = self.client.files.create(
+            upload = await self.client.files.create(
                 file=("requests.jsonl", payload.encode(), "application/jsonl"), purpose="batch"
             )
-            batch = self.client.batches.create(
-                input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h"
+        except openai.OpenAIError as error:
+            raise _submit_failed(error) from None
+        try:
+            batch = await self.client.with_options(max_retries=0).batches.create(
+                input_file_id=upload.id,
+                endpoint=ENDPOINT,
+                completion_window="24h",
+                metadata={TOKEN_KEY: token},
             )
         except openai.OpenAIError as error:
-            raise ProviderError(
-                f"could not submit the batch: {redact(str(error))}", attempts=1
-            ) from None
+            # The provider may have made the batch before the failure reached us.
+            with contextlib.suppress(ProviderError):
+                if found := await self.find(token, since=since):
+                    return found
+            raise _submit_failed(error) from None
         return batch.id
 
-    def wait(self, batch_id: str, *, interval: float, timeout: float) -> str:
-        """Poll until the batch is done or `timeout` passes; returns its last status."""
+    async def find(self, token: str, *, since: float) -> str | None:
+        """The id of the batch submitted under `token`, if the provider has one."""
+        try:
+            async for batch in self.client.batches.list(limit=100):  # newest first
+                if (batch.metadata or {}).get(TOKEN_KEY) == token:
+                    return batch.id
+                if batch.created_at < since - _CLOCK_SKEW:
+                    return None
+        except openai.OpenAIError as error:
+            raise ProviderError(
+                f"could not list batches: {redact(str(error))}", attempts=1
+            ) from None
+        return None
+
+    async def wait(self, batch_id: str, *, interval: float, timeout: float) -> str:
+        """Poll until the batch is done or `timeout` passes; returns its last status.
+        The pauses between polls are async sleeps: Ctrl-C ends them at once."""
         deadline = time.monotonic() + timeout
         while True:
-            status = self._status(batch_id)
+            status = await self._status(batch_id)
             if status in DONE or time.monotonic() >= deadline:
                 return status
-            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            await asyncio.sleep(min(interval, max(0.0, deadline - time.monotonic())))
 
-    def answers(self, batch_id: str) -> list[BatchAnswer]:
+    async def answers(self, batch_id: str) -> list[BatchAnswer]:
         """Validate every output line against the schema; error lines become problems.
         A line that cannot be read is skipped: its article goes through a live call."""
         try:
-            batch = self.client.batches.retrieve(batch_id)
-            outputs = self._lines(batch.output_file_id)
-            errors = self._lines(batch.error_file_id)
+            batch = await self.client.batches.retrieve(batch_id)
+            outputs = await self._lines(batch.output_file_id)
+            errors = await self._lines(batch.error_file_id)
         except openai.OpenAIError as error:
             raise ProviderError(
                 f"could not download batch {batch_id}: {redact(str(error))}", attempts=1
@@ -104,27 +138,35 @@ class BatchAPI:
         parsed = [_parse_output(line) for line in outputs] + [_parse_error(line) for line in errors]
         return [answer for answer in parsed if answer is not None]
 
-    def close(self) -> None:
-        self.client.close()
+    async def aclose(self) -> None:
+        await self.client.close()
 
-    def _status(self, batch_id: str) -> str:
+    async def _status(self, batch_id: str) -> str:
         try:
-            return self.client.batches.retrieve(batch_id).status
+            return (await self.client.batches.retrieve(batch_id)).status
         except openai.OpenAIError as error:
             raise ProviderError(
                 f"could not poll batch {batch_id}: {redact(str(error))}", attempts=1
             ) from None
 
-    def _lines(self, file_id: str | None) -> list[dict[str, Any]]:
+    async def _lines(self, file_id: str | None) -> list[dict[str, Any]]:
         if not file_id:
             return []
         lines = []
-        for raw in self.client.files.content(file_id).text.splitlines():
+        for raw in (await self.client.files.content(file_id)).text.splitlines():
             with contextlib.suppress(ValueError):
                 line = json.loads(raw)
                 if isinstance(line, dict) and isinstance(line.get("custom_id"), str):
                     lines.append(line)
         return lines
+
+
+def _submit_failed(error: Exception) -> ProviderError:
+    return ProviderError(
+        f"could not submit the batch: {redact(str(error))}; the next run looks for it "
+        "before submitting again",
+        attempts=1,
+    )
 
 
 def _parse_output(line: dict[str, Any]) -> BatchAnswer:

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -28,8 +29,16 @@ from extractor.extract import Extractor
 from extractor.store import DB_NAME, Store
 from extractor.tokens import EXPECTED_OUTPUT_TOKENS
 
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 failure (batch over --max-failure-rate, a compare regression, "
+    "nothing to export); 2 wrong usage; 3 configuration or state database "
+    "(OUT/extractor.sqlite); 4 input (file, folder, feed, gold set); 5 extraction failed; "
+    "130 interrupted (Ctrl-C)."
+)
+
 app = typer.Typer(
     help="Typed extraction of Vietnamese local-government meeting reports.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -40,6 +49,7 @@ EXIT_CODES: dict[type[ExtractorError], int] = {
     InputError: 4,
     ExtractionFailed: 5,
 }
+EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -62,14 +72,26 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(_exit_code(error)) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"extractor {metadata.version('vn-meeting-extractor')}")
+        raise typer.Exit()
 
 
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -79,10 +101,16 @@ def main(
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-def read_article(source: str) -> str:
-    """Text of FILE, or of stdin for "-"; undecodable bytes are an InputError."""
+def read_article(source: str, *, max_chars: int | None = None) -> str:
+    """Text of FILE, or of stdin for "-"; undecodable bytes are an InputError, and so is a
+    file too large for `max_chars` (refused before it is read)."""
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            if max_chars is not None:
+                text.check_size(Path(source).stat().st_size, max_chars=max_chars)
+            data = Path(source).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {source}: {error.strerror or error}") from None
     return text.decode(data)
@@ -132,10 +160,10 @@ def extract_command(
     ] = False,
 ) -> None:
     """Extract one article and print its MeetingReport as JSON."""
-    article = read_article(source)
     settings = cli_settings(
         backend, prompt=prompt, model=model, use_cache=False if no_cache else None
     )
+    article = read_article(source, max_chars=settings.max_input_chars)
     extractor = Extractor(settings)
     try:
         result = extractor.run(article)
@@ -153,6 +181,15 @@ def extract_command(
 class _LineProgress(Progress):
     """Plain lines for logs and cron: one per finished article."""
 
+    def __init__(self) -> None:
+        self.total = self.done = 0
+
+    def scanned(self, count: int) -> None:
+        typer.echo(f"scanning the inbox: {count:,} article(s) so far", err=True)
+
+    def warn(self, message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
     def start(self, total: int) -> None:
         self.total, self.done = total, 0
         typer.echo(f"{total} article(s) to extract", err=True)
@@ -164,9 +201,10 @@ class _LineProgress(Progress):
 
 
 class _BarProgress(Progress):
-    """A progress bar on a terminal; failures are still printed as lines above it."""
+    """A progress bar on a terminal (stderr); warnings and failures still print as lines."""
 
     def __init__(self) -> None:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         self.bar = Progress(
@@ -174,12 +212,20 @@ class _BarProgress(Progress):
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
+            console=Console(stderr=True),
             transient=True,
         )
+        self.bar.start()
+        self.task = self.bar.add_task("scanning", total=None)
+
+    def scanned(self, count: int) -> None:
+        self.bar.update(self.task, completed=count)
+
+    def warn(self, message: str) -> None:
+        self.bar.console.print(f"warning: {message}", markup=False)
 
     def start(self, total: int) -> None:
-        self.bar.start()
-        self.task = self.bar.add_task("extracting", total=total)
+        self.bar.reset(self.task, description="extracting", total=total)
 
     def advance(self, source: str, outcome: str, detail: str = "") -> None:
         if outcome == "failed":
@@ -190,7 +236,15 @@ class _BarProgress(Progress):
         self.bar.stop()
 
 
-def _format_summary(summary: Summary) -> str:
+def _cost(summary: Summary, model: str) -> str:
+    if summary.offline:
+        return "none (offline rules backend)"
+    if summary.estimated_cost is None:
+        return f"unknown (no price for {model}; set EXTRACTOR_PRICES)"
+    return f"${summary.estimated_cost:.4f}"
+
+
+def _format_summary(summary: Summary, model: str) -> str:
     rows = [
         ("articles found", f"{summary.total}"),
         ("new", f"{summary.new}"),
@@ -198,13 +252,44 @@ def _format_summary(summary: Summary) -> str:
         ("cached", f"{summary.cached}"),
         ("failed", f"{summary.failed}"),
         ("tokens in / out", f"{summary.input_tokens:,} / {summary.output_tokens:,}"),
-        ("estimated cost", f"${summary.estimated_cost:.4f}"),
+        ("estimated cost", _cost(summary, model)),
         ("latency p50 / p95", f"{summary.latency_p50:.2f}s / {summary.latency_p95:.2f}s"),
         ("wall time", f"{summary.wall_time:.1f}s"),
     ]
     if summary.interrupted:
-        rows.append(("interrupted", f"{summary.remaining} left; run again to continue"))
+        rows.append(("interrupted", f"{_left(summary)}; run again to continue"))
     return "\n".join(f"{label:>22}: {value}" for label, value in rows)
+
+
+def _left(summary: Summary) -> str:
+    if not summary.scanned:
+        return f"while scanning the inbox ({summary.total} article(s) found so far)"
+    return f"{summary.remaining} left"
+
+
+def _print_dry_run(batch: Batch, settings: Settings) -> None:
+    summary, planned = batch.dry_run()  # warnings and scan progress went to stderr already
+    if settings.backend == "rules":
+        for line in dry_run_lines(planned, None):
+            typer.echo(line)
+        extractable = sum(p.problem is None for p in planned)
+        typer.echo(
+            f"{extractable} of {summary.total} would be extracted offline by the rules backend: "
+            "no request, no cost"
+        )
+        return
+
+    def estimate_cost(n: int) -> float | None:
+        if settings.model not in settings.prices:
+            return None
+        return settings.cost(n - EXPECTED_OUTPUT_TOKENS, EXPECTED_OUTPUT_TOKENS)
+
+    for line in dry_run_lines(planned, estimate_cost):
+        typer.echo(line)
+    estimate = sum(p.estimated_tokens for p in planned)
+    typer.echo(
+        f"{len(planned)} of {summary.total} would be sent, ~{estimate:,} tokens; nothing sent"
+    )
 
 
 @app.command("batch")
@@ -219,7 +304,10 @@ def batch_command(
     backend: BackendOption = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight.")] = 4,
     rpm: Annotated[int | None, typer.Option(min=1, help="Requests per minute limit.")] = None,
-    tpm: Annotated[int | None, typer.Option(min=1, help="Tokens per minute limit.")] = None,
+    tpm: Annotated[
+        int | None,
+        typer.Option(min=1, help="Tokens per minute limit, charged per request actually sent."),
+    ] = None,
     reprocess: Annotated[bool, typer.Option(help="Extract again even if done before.")] = False,
     max_failures: Annotated[
         int, typer.Option(min=1, help="Give up on an article after N failed runs.")
@@ -251,40 +339,31 @@ def batch_command(
         poll_timeout=poll_timeout,
     )
     if dry_run:
-        summary, planned = Batch(inbox, out, settings, options).dry_run()
-        for line in dry_run_lines(
-            planned, lambda n: settings.cost(n - EXPECTED_OUTPUT_TOKENS, EXPECTED_OUTPUT_TOKENS)
-        ):
-            typer.echo(line)
-        estimate = sum(p.estimated_tokens for p in planned)
-        typer.echo(
-            f"{len(planned)} of {summary.total} would be sent, ~{estimate:,} tokens; nothing sent"
-        )
+        _print_dry_run(Batch(inbox, out, settings, options, _LineProgress()), settings)
         return
     progress = _BarProgress() if sys.stderr.isatty() else _LineProgress()
-    batch = Batch(inbox, out, settings, options, progress)
     try:
-        summary = asyncio.run(batch.run())
+        summary = asyncio.run(Batch(inbox, out, settings, options, progress).run())
     finally:
         if isinstance(progress, _BarProgress):
             progress.stop()
-    if summary.attempted == 0 and not summary.interrupted:
+    if summary.attempted == 0 and summary.remaining == 0 and not summary.interrupted:
         typer.echo(
             f"nothing new: all {summary.total} article(s) already extracted; no request sent",
             err=True,
         )
-    typer.echo(_format_summary(summary), err=True)
+    typer.echo(_format_summary(summary, settings.model), err=True)
     typer.echo(f"reports: {out / REPORTS_NAME}", err=True)
     if summary.in_flight:
         typer.echo(f"batch {summary.in_flight} still running; the next run picks it up", err=True)
     if summary.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(EXIT_INTERRUPTED)
     if summary.failure_rate > max_failure_rate:
         typer.echo(
             f"error: {summary.failure_rate:.0%} of articles failed (limit {max_failure_rate:.0%})",
             err=True,
         )
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILURE)
 
 
 @app.command("export")
@@ -293,33 +372,71 @@ def export_command(
     out: Annotated[Path, typer.Argument(help="A batch output folder.")],
     format: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
     all_results: Annotated[bool, typer.Option("--all", help="Include failed rows.")] = False,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom/--no-bom",
+            help="CSV: start with a UTF-8 byte order mark, so spreadsheet programs read the "
+            "Vietnamese text right.",
+        ),
+    ] = True,
 ) -> None:
-    """Print a batch's results as JSONL or CSV."""
+    """Print a batch's results as JSONL or CSV (UTF-8)."""
     if format not in ("jsonl", "csv"):
         raise InputError(f"unknown format {format!r}; use jsonl or csv")
     if not (out / DB_NAME).is_file():
         raise InputError(f"{out} holds no batch state ({DB_NAME} missing)")
     store = Store(out)
     try:
-        rows = [r for r in store.extractions() if all_results or r.status == "ok"]
+        found = list(store.extractions())
     finally:
         store.close()
-    typer.echo(export.to_csv(rows) if format == "csv" else export.to_jsonl(rows), nl=False)
+    rows = [r for r in found if all_results or r.status == "ok"]
+    if not rows:
+        typer.echo(f"error: nothing to export: {_no_rows(found, out)}", err=True)
+        raise typer.Exit(EXIT_FAILURE)
+    exported = export.to_csv(rows, bom=bom) if format == "csv" else export.to_jsonl(rows)
+    typer.echo(exported.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the locale
+
+
+def _no_rows(found: list, out: Path) -> str:
+    if not found:
+        return f"{out} holds no result yet"
+    return f"all {len(found)} result(s) in {out} failed; --all exports the failed rows"
 
 
 @app.command("score")
 @reports_errors
 def score_command(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of gold <id>.json reports.")],
-    pred: Annotated[Path, typer.Option("--pred", help="Folder of predicted <id>.json reports.")],
+    pred: Annotated[
+        Path,
+        typer.Option(
+            "--pred",
+            help="Folder of predicted <id>.json reports, a batch output folder, or its "
+            "reports.jsonl (matched to gold by the source file's name).",
+        ),
+    ],
 ) -> None:
     """Score predicted reports against gold, field by field; the last line is the overall score."""
-    golds, preds = score.load_reports(gold), score.load_reports(pred)
+    golds = score.load_reports(gold)
+    preds = score.load_predictions(pred / REPORTS_NAME if (pred / REPORTS_NAME).is_file() else pred)
+    if not set(golds) & set(preds):
+        raise InputError(
+            f"no prediction in {pred} matches a gold id in {gold} "
+            f"(gold: {_sample(golds)}; predicted: {_sample(preds)})"
+        )
     pairs = [(article_id, preds.get(article_id), report) for article_id, report in golds.items()]
     missing = [article_id for article_id, predicted, _ in pairs if predicted is None]
     if missing:
         typer.echo(f"no prediction for {len(missing)} article(s): {', '.join(missing)}", err=True)
     typer.echo(score.render_scores(score.score_dataset(pairs)))
+
+
+def _sample(ids: dict[str, Any], shown: int = 3) -> str:
+    names = sorted(ids)
+    more = f", ... ({len(names)} in all)" if len(names) > shown else ""
+    return (", ".join(names[:shown]) + more) if names else "none"
 
 
 @app.command("compare")
@@ -393,7 +510,7 @@ def compare_command(
                 err=True,
             )
         if dropped:
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_FAILURE)
 
 
 @app.command("review")
@@ -404,6 +521,8 @@ def review_command(
     article: Annotated[Path | None, typer.Option(help="The article, for a single report.")] = None,
 ) -> None:
     """Render reports as HTML with every grounded value highlighted in its article."""
+    if not target.exists():
+        raise InputError(f"{target} not found: give a report JSON file or a batch output folder")
     html.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         pages = review_site.write_batch(target, html)
@@ -411,5 +530,6 @@ def review_command(
         return
     if article is None:
         raise InputError("a single report needs --article, the article it was extracted from")
-    html.write_text(review_site.single(target, read_article(str(article))), encoding="utf-8")
+    page = review_site.single(target, read_article(str(article)))
+    html.write_text(page, encoding="utf-8")
     typer.echo(f"wrote {html}", err=True)

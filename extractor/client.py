@@ -48,7 +48,7 @@ from extractor.errors import (
 
 T = TypeVar("T", bound=BaseModel)
 ResponseHook = Callable[[int, Mapping[str, str]], None]  # status, headers
-RequestHook = Callable[[], Awaitable[None]]  # awaited before every async HTTP request
+RequestHook = Callable[[Any], Awaitable[None]]  # awaited before every async HTTP request, given it
 
 _MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -172,7 +172,7 @@ class StructuredClient:
 
     async def _apace(self, request: Any) -> None:
         if self._before_request is not None:
-            await self._before_request()
+            await self._before_request(request)
 
     def _request(self, messages: list[dict[str, str]], model: type[T], record: _CallRecord):
         return {

@@ -44,7 +44,7 @@ class Candidate:
     model: str
     runs: tuple[ArticleRun, ...]
     scores: score.DatasetScore
-    cost: float
+    cost: float | None  # None: the model has no price in the table
     replayed: bool = False  # answers came from cassettes: latency is not the model's
 
     @property
@@ -182,7 +182,7 @@ def candidate(
     model: str,
     runs: list[ArticleRun],
     gold: Mapping[str, MeetingReport],
-    cost: float,
+    cost: float | None,
     *,
     replayed: bool = False,
 ) -> Candidate:
@@ -219,9 +219,16 @@ def compare_all(
                 run_settings, prompt_id, articles, cassettes=cassettes, record=record,
                 progress=progress,
             )  # fmt: skip
-            cost = sum(run_settings.cost(r.usage.input_tokens, r.usage.output_tokens) for r in runs)
+            cost = _cost(run_settings, model, runs)
             rows.append(candidate(prompt_id, model, runs, gold, cost, replayed=not record))
     return rows
+
+
+def _cost(settings: Settings, model: str, runs: Iterable[ArticleRun]) -> float | None:
+    """Estimated dollars; None (shown as unknown, not as free) for a model without a price."""
+    if model not in settings.prices:
+        return None
+    return sum(settings.cost(r.usage.input_tokens, r.usage.output_tokens, model) for r in runs)
 
 
 def _default_models(cassettes: Path, settings: Settings, record: bool) -> list[str]:
@@ -308,7 +315,8 @@ def render_markdown(candidates: list[Candidate], *, title: str = "Prompt compari
     lines.append(
         "| output tokens | " + " | ".join(str(c.usage.output_tokens) for c in candidates) + " |"
     )
-    lines.append("| est. cost (USD) | " + " | ".join(f"{c.cost:.4f}" for c in candidates) + " |")
+    costs = ("unknown" if c.cost is None else f"{c.cost:.4f}" for c in candidates)
+    lines.append("| est. cost (USD) | " + " | ".join(costs) + " |")
     lines.append("| median latency (s) | " + " | ".join(_latency(c) for c in candidates) + " |")
     return "\n".join(lines) + "\n"
 

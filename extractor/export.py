@@ -1,5 +1,9 @@
 """Batch results in other shapes: JSONL (one report per line) or CSV (one row per article,
-the main scalar fields flattened, the full report as a JSON column)."""
+the main scalar fields flattened, the full report as a JSON column).
+
+CSV is written for spreadsheet programs: booleans as true/false, formula-like cells made
+inert, and optionally a UTF-8 byte order mark, without which Excel on Windows reads the
+Vietnamese text as a legacy code page."""
 
 from __future__ import annotations
 
@@ -21,8 +25,13 @@ def to_jsonl(rows: Iterable[StoredExtraction]) -> str:
     return "".join(json.dumps(_record(row), ensure_ascii=False) + "\n" for row in rows)
 
 
-def to_csv(rows: Iterable[StoredExtraction]) -> str:
+BOM = "\ufeff"
+
+
+def to_csv(rows: Iterable[StoredExtraction], *, bom: bool = False) -> str:
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for row in rows:
@@ -31,7 +40,10 @@ def to_csv(rows: Iterable[StoredExtraction]) -> str:
 
 
 def _inert(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; booleans
+    are written as JSON writes them, not as Python's True/False."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value

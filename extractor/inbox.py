@@ -1,9 +1,12 @@
 """Finding articles: a folder of .txt/.html/.md files (searched recursively) or a JSONL feed
 with one article per line ({"id"?, "url"?, "text" or "html", "published"?}).
 
-Every candidate becomes an InboxItem with a stable id (a hash of its source and content);
-what cannot be read becomes an item with an error, never an exception. Symlinks that lead
-out of the inbox are not followed.
+Every candidate becomes an InboxItem whose id is a hash of its source and its content: a file's
+path, or a feed line's "id" (else its "url", else its line number). A corrected text under the
+same source is therefore a new version, extracted on its own, never written over the old one.
+What cannot be read becomes an item with an error, never an exception. Symlinks that lead out
+of the inbox are not followed, and only regular files are read: a FIFO or device named x.txt
+would block a read forever.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +23,13 @@ from extractor import text
 from extractor.errors import InputError
 
 SUFFIXES = {".txt", ".html", ".htm", ".md"}
+_FILE_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class InboxItem:
     text: str | None = None
     error: str | None = None
     published: str | None = None
+    note: str | None = None  # something the user should hear about, e.g. a repeated feed id
 
 
 def article_id(source: str, content: str) -> str:
@@ -35,38 +47,36 @@ def article_id(source: str, content: str) -> str:
     return hashlib.sha256(f"{source}\0{content}".encode()).hexdigest()[:16]
 
 
-def discover(inbox: Path, *, max_bytes: int) -> Iterator[InboxItem]:
-    """Every article in a folder or JSONL feed, in a stable order."""
+def discover(inbox: Path, *, max_chars: int) -> Iterator[InboxItem]:
+    """Every article in a folder or JSONL feed, in a stable order. Anything larger than
+    `max_chars` could ever clean down to is refused before it is read."""
     if inbox.is_file() and inbox.suffix.lower() == ".jsonl":
-        yield from _from_jsonl(inbox, max_bytes=max_bytes)
+        yield from _from_jsonl(inbox, max_chars=max_chars)
     elif inbox.is_dir():
-        yield from _from_folder(inbox, max_bytes=max_bytes)
+        yield from _from_folder(inbox, max_chars=max_chars)
     elif inbox.exists():
         raise InputError(f"{inbox} is neither a folder nor a .jsonl file")
     else:
         raise InputError(f"inbox {inbox} does not exist")
 
 
-def _from_folder(inbox: Path, *, max_bytes: int) -> Iterator[InboxItem]:
+def _from_folder(inbox: Path, *, max_chars: int) -> Iterator[InboxItem]:
     root = inbox.resolve()
     for directory, folders, files in os.walk(root, followlinks=False):
         folders.sort()
         for name in sorted(files):
             path = Path(directory) / name
             if path.suffix.lower() in SUFFIXES:
-                yield _read_file(root, path, max_bytes=max_bytes)
+                yield _read_file(root, path, max_chars=max_chars)
 
 
-def _read_file(root: Path, path: Path, *, max_bytes: int) -> InboxItem:
+def _read_file(root: Path, path: Path, *, max_chars: int) -> InboxItem:
     source = str(path.relative_to(root))
     try:
         real = path.resolve(strict=True)
         if not real.is_relative_to(root):
             return _failed(source, "symlink leads outside the inbox; not followed")
-        size = real.stat().st_size
-        if size > max_bytes:
-            return _failed(source, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-        body = text.decode(real.read_bytes())
+        body = text.decode(_read_regular(real, max_chars=max_chars))
     except InputError as error:
         return _failed(source, str(error))
     except OSError as error:
@@ -74,21 +84,56 @@ def _read_file(root: Path, path: Path, *, max_bytes: int) -> InboxItem:
     return InboxItem(id=article_id(source, body), source=source, text=body)
 
 
-def _from_jsonl(feed: Path, *, max_bytes: int) -> Iterator[InboxItem]:
+def _read_regular(path: Path, *, max_chars: int) -> bytes:
+    """The bytes of a regular file. The type is checked on a non-blocking descriptor, so a
+    FIFO without a writer is refused at once instead of hanging the run."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+            raise InputError(f"{kind}, not a regular file; not read")
+        text.check_size(info.st_size, max_chars=max_chars)
+        return handle.read()
+
+
+def _from_jsonl(feed: Path, *, max_chars: int) -> Iterator[InboxItem]:
     try:
         handle = feed.open("rb")
     except OSError as error:
         raise InputError(f"cannot read {feed}: {error.strerror or error}") from None
+    seen: dict[str, dict[str, int]] = {}  # feed id -> {article id: the line it first came on}
     with handle:
         for number, raw in enumerate(handle, start=1):
             if raw.strip():
-                yield _read_line(f"{feed.name}:{number}", raw, max_bytes=max_bytes)
+                item = _read_line(f"{feed.name}:{number}", raw, max_chars=max_chars)
+                yield _note_repeat(item, seen, feed.name, number)
 
 
-def _read_line(where: str, raw: bytes, *, max_bytes: int) -> InboxItem:
-    if len(raw) > max_bytes:
-        return _failed(where, f"line is {len(raw):,} bytes, over the {max_bytes:,}-byte limit")
+def _note_repeat(
+    item: InboxItem, seen: dict[str, dict[str, int]], feed: str, number: int
+) -> InboxItem:
+    """A feed id seen before in this feed: the same text is one article, a different text
+    another version; either way the user hears of it."""
+    if item.error is not None:
+        return item
+    versions = seen.setdefault(item.source, {})
+    if not versions:
+        versions[item.id] = number
+        return item
+    if item.id in versions:
+        what = f"of line {versions[item.id]} with the same text; extracted once"
+    else:
+        first = min(versions.values())
+        what = f"of line {first} with a different text; each version is extracted"
+        versions[item.id] = number
+    note = f"{feed}:{number} repeats id {item.source!r} {what}"
+    return InboxItem(item.id, item.source, item.text, item.error, item.published, note)
+
+
+def _read_line(where: str, raw: bytes, *, max_chars: int) -> InboxItem:
     try:
+        text.check_size(len(raw), max_chars=max_chars)
         record = json.loads(text.decode(raw))
     except InputError as error:
         return _failed(where, str(error))
@@ -99,10 +144,12 @@ def _read_line(where: str, raw: bytes, *, max_bytes: int) -> InboxItem:
     body = record.get("text") or record.get("html")
     if not isinstance(body, str):
         return _failed(where, 'no "text" or "html" string in this line')
-    source = str(record.get("url") or record.get("id") or where)
+    # The feed's own id names the article; its identity also covers the text, so a corrected
+    # article under the same id is a new version instead of a silent overwrite.
+    source = str(record.get("id") or record.get("url") or where)
     published = record.get("published")
     return InboxItem(
-        id=str(record["id"]) if record.get("id") else article_id(source, body),
+        id=article_id(source, body),
         source=source,
         text=body,
         published=str(published) if published else None,

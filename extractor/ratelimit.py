@@ -29,16 +29,14 @@ class RateLimiter:
 
     async def acquire(self, tokens: int) -> None:
         """Wait until one request of about `tokens` tokens fits every limit."""
-        await self.reserve_tokens(tokens)
-        await self.before_request()
+        await self.before_request(tokens)
 
-    async def reserve_tokens(self, tokens: int) -> None:
-        """Once per article: its estimated tokens against the tokens-per-minute budget."""
-        if self._tokens is not None and self.tpm:
+    async def before_request(self, tokens: int = 0) -> None:
+        """Before every HTTP request actually sent, retries and re-asks included: its
+        estimated tokens against the tokens-per-minute budget, then the pause, then the pace.
+        A cache hit sends nothing and is charged nothing."""
+        if self._tokens is not None and self.tpm and tokens:
             await self._tokens.acquire(min(tokens, self.tpm))
-
-    async def before_request(self) -> None:
-        """Before every HTTP request, retries and re-asks included: the pause, then the pace."""
         while True:
             await self._wait_for_pause()
             if self._requests is not None:

@@ -59,6 +59,10 @@ class IndexEntry:
     ungrounded: int = 0
     indicators: int = 0
     people: int = 0  # distinct names among chairs, guests and speakers
+    headline: str | None = None
+    meeting_date: str | None = None
+    organizer: str | None = None
+    flagged: tuple[str, ...] = ()  # the values not found in the article, one line each
 
     @property
     def status(self) -> str:
@@ -70,15 +74,20 @@ class IndexEntry:
     ) -> IndexEntry:
         """The row for a report whose page is at `href`, with counts as its page shows them."""
         items = report_items(report)
-        grounded = sum(_is_highlighted(item, article) for item in items)
+        flagged = [item for item in items if not _is_highlighted(item, article)]
+        meeting = report.meeting or Meeting()
         return cls(
             article_id=article_id,
             source=source,
             href=href,
-            grounded=grounded,
-            ungrounded=len(items) - grounded,
+            grounded=len(items) - len(flagged),
+            ungrounded=len(flagged),
             indicators=len(report.indicators),
             people=len({i.value.name for i in items if isinstance(i.value, Person)}),
+            headline=report.headline,
+            meeting_date=meeting.date and str(meeting.date),
+            organizer=meeting.organizer,
+            flagged=tuple(f"{item.key} {item.role}: {_describe(item)}" for item in flagged),
         )
 
 
@@ -99,13 +108,21 @@ def report_items(report: MeetingReport) -> list[Item]:
     ]
 
 
-def render_report(report: MeetingReport, article: str, *, title: str) -> str:
-    """One article's review page: the highlighted article, the report's fields and values."""
+def render_report(
+    report: MeetingReport, article: str, *, title: str, index_href: str | None = None
+) -> str:
+    """One article's review page: the highlighted article, the report's fields and values;
+    with `index_href`, a link back to the batch's index page."""
     items = report_items(report)
     shown = [item for item in items if _is_highlighted(item, article)]
     missing = [item for item in items if not _is_highlighted(item, article)]
+    back = (
+        f'<nav><a class="back" href="{escape(index_href)}">← All articles</a></nav>\n'
+        if index_href
+        else ""
+    )
     body = f"""<header>
-<h1>{escape(title)}</h1>
+{back}<h1>{escape(title)}</h1>
 <p class="summary">{_summary(shown, missing)}</p>
 {_LEGEND}
 </header>
@@ -128,8 +145,9 @@ def render_report(report: MeetingReport, article: str, *, title: str) -> str:
 def render_index(entries: Sequence[IndexEntry]) -> str:
     """A batch folder's index page: one row per article, linking to its review page."""
     failed = sum(entry.error is not None for entry in entries)
-    headers = ["Article", "Source", "Status", "Grounded", "Not grounded", "Indicators", "People"]
-    table = _table("index", [*headers, "Error"], [_index_row(entry) for entry in entries])
+    headers = ["Article", "Source", "Status", "Meeting date", "Organizer", "Grounded",
+               "Not grounded", "Indicators", "People", "Flagged values", "Error"]  # fmt: skip
+    table = _table("index", headers, [_index_row(entry) for entry in entries])
     body = f"""<header>
 <h1>Review pages</h1>
 <p class="summary">{len(entries)} articles · {len(entries) - failed} ok · {failed} failed</p>
@@ -382,15 +400,18 @@ _LEGEND = """<p class="legend"><span class="hl person exact">person</span>
 
 
 def _index_row(entry: IndexEntry) -> str:
-    name = escape(entry.article_id)
+    # The headline says which article it is; the id is the fallback for one without.
+    name = escape(entry.headline or entry.article_id)
     link = f'<a href="{escape(entry.href)}">{name}</a>' if entry.href else name
     numbers = (entry.grounded, entry.ungrounded, entry.indicators, entry.people)
     # A failed article has no counts, which is not the same as zero of each.
     counts = "".join(f"<td>{_cell(None if entry.status == 'failed' else n)}</td>" for n in numbers)
+    flagged = _bullets(list(entry.flagged)) if entry.flagged else ""
     return (
         f'<tr class="{entry.status}"><td>{link}</td><td class="source">{escape(entry.source)}</td>'
-        f'<td><span class="status {entry.status}">{entry.status}</span></td>{counts}'
-        f'<td class="error">{escape(entry.error or "")}</td></tr>'
+        f'<td><span class="status {entry.status}">{entry.status}</span></td>'
+        f"<td>{_cell(entry.meeting_date)}</td><td>{_cell(entry.organizer)}</td>{counts}"
+        f'<td class="flagged">{flagged}</td><td class="error">{escape(entry.error or "")}</td></tr>'
     )
 
 

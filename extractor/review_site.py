@@ -4,15 +4,17 @@ highlights always match the text shown."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
 from extractor import ground, review, text
 from extractor.errors import InputError
 from extractor.schemas.meeting_report import MeetingReport
-from extractor.store import DB_NAME, Store
+from extractor.store import DB_NAME, Store, StoredExtraction
 
 _NO_LIMIT = 10**9  # the article was accepted once; do not refuse it now
 
@@ -32,22 +34,31 @@ def write_batch(out: Path, index: Path) -> int:
         raise InputError(f"{out} holds no batch state ({DB_NAME} missing)")
     store = Store(out)
     try:
-        entries = [_write_article(store, row, index.parent) for row in store.extractions()]
+        entries = [_write_article(store, row, index) for row in store.extractions()]
     finally:
         store.close()
     index.write_text(review.render_index(entries), encoding="utf-8")
     return sum(entry.href is not None for entry in entries)
 
 
-def _write_article(store: Store, row, folder: Path) -> review.IndexEntry:
+def page_name(row: StoredExtraction) -> str:
+    """The file name of a result's page, safe whatever the article id or source holds
+    ("../x", "/abs", "a/b"): a readable ASCII stem of the source, and a hash of the article
+    and fingerprint so that no two results share a page."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", PurePosixPath(row.source).stem)[:40].strip("-")
+    digest = hashlib.sha256(f"{row.article_id}\0{row.fingerprint}".encode()).hexdigest()[:12]
+    return f"{stem or 'article'}-{digest}.html"
+
+
+def _write_article(store: Store, row: StoredExtraction, index: Path) -> review.IndexEntry:
     article = store.article(row.article_id)
     if row.status != "ok" or row.report is None or article is None or article.text is None:
         return review.IndexEntry(row.article_id, row.source, error=row.error or "no report")
     cleaned = text.clean(article.text, max_chars=_NO_LIMIT)
     report = ground.ground(MeetingReport.model_validate_json(row.report), cleaned).report
-    href = f"{row.article_id}.html"
-    page = review.render_report(report, cleaned, title=row.source)
-    (folder / href).write_text(page, encoding="utf-8")
+    href = page_name(row)
+    page = review.render_report(report, cleaned, title=row.source, index_href=index.name)
+    (index.parent / href).write_text(page, encoding="utf-8")
     return review.IndexEntry.for_report(
         report, cleaned, article_id=row.article_id, source=row.source, href=href
     )

@@ -55,10 +55,11 @@ false, everything else null or empty.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -202,6 +203,48 @@ def load_reports(directory: Path) -> dict[str, MeetingReport]:
     if not directory.is_dir():
         raise InputError(f"{directory} is not a directory of <id>.json reports")
     return {path.stem: _load_report(path) for path in sorted(directory.glob("*.json"))}
+
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md")
+
+
+def load_predictions(path: Path) -> dict[str, MeetingReport]:
+    """Predicted reports keyed by article id: a folder of `<id>.json` files, or a JSONL file
+    of `{"source", "report"}` lines as a batch writes them (OUT/reports.jsonl). A batch
+    line's id is its source's file name without the article suffix ("inbox/000_x.txt" and
+    "https://site/000_x.html" are "000_x"), so a nightly run scores against gold as is;
+    when a source appears twice, its last (newest) version counts."""
+    if path.is_file() and path.suffix.lower() == ".jsonl":
+        return _load_jsonl_reports(path)
+    return load_reports(path)
+
+
+def _load_jsonl_reports(path: Path) -> dict[str, MeetingReport]:
+    reports: dict[str, MeetingReport] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read: {error}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            report = MeetingReport.model_validate(record["report"])
+            source = str(record["source"])
+        except (ValueError, KeyError, TypeError) as error:
+            reason = str(error).splitlines()[0]
+            raise InputError(f"{path}:{number}: not a report line: {reason}") from None
+        reports[_article_stem(source)] = report
+    return reports
+
+
+def _article_stem(source: str) -> str:
+    name = PurePosixPath(source.rstrip("/")).name or source
+    for suffix in ARTICLE_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def render_scores(score: Scores) -> str:

@@ -59,12 +59,32 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+# Raw input may be bulkier than its article (markup, furniture): up to this many times the
+# character limit is read and cleaned; beyond it, it is refused unread.
+MARKUP_HEADROOM = 20
+_MAX_BYTES_PER_CHAR = 4  # UTF-8
+
+
+def too_long(size: str, *, max_chars: int) -> InputError:
+    """The one message for every size refusal, naming the setting that raises the limit."""
+    return InputError(
+        f"article is {size}, over the {max_chars:,} limit (EXTRACTOR_MAX_INPUT_CHARS)"
+    )
+
+
+def check_size(n_bytes: int, *, max_chars: int) -> None:
+    """Refuse raw input too large to clean down to `max_chars`, before reading it."""
+    if n_bytes > max_chars * MARKUP_HEADROOM * _MAX_BYTES_PER_CHAR:
+        at_least = n_bytes // _MAX_BYTES_PER_CHAR
+        raise too_long(f"at least {at_least:,} characters ({n_bytes:,} bytes)", max_chars=max_chars)
+
+
 def clean(text: str, *, max_chars: int) -> str:
     """The article as the model should see it; raises InputError for what is not an article."""
     if _looks_binary(text):
         raise InputError("input looks binary (control characters), not an article")
-    if len(text) > max_chars * 20:  # markup can be bulky, but not this bulky
-        raise InputError(f"input is {len(text):,} characters, far over the {max_chars:,} limit")
+    if len(text) > max_chars * MARKUP_HEADROOM:  # markup can be bulky, but not this bulky
+        raise too_long(f"{len(text):,} characters", max_chars=max_chars)
     if _HTML_HINT.search(text):
         text = html_to_text(text)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
@@ -73,10 +93,7 @@ def clean(text: str, *, max_chars: int) -> str:
     if not cleaned:
         raise InputError("article is empty (nothing but whitespace or page furniture)")
     if len(cleaned) > max_chars:
-        raise InputError(
-            f"article is {len(cleaned):,} characters, over the {max_chars:,} limit "
-            "(EXTRACTOR_MAX_INPUT_CHARS)"
-        )
+        raise too_long(f"{len(cleaned):,} characters", max_chars=max_chars)
     return cleaned
 
 
@@ -109,7 +126,7 @@ def _article_lines(lines: list[str]) -> list[str]:
         line = raw.strip()
         if _is_footer_start(line) and kept:
             break
-        if _COUNTER.match(line) or _tone_free(line) in _PLACEHOLDER_KEYS:
+        if _COUNTER.match(line) or _is_placeholder(line):
             continue
         if line and line == previous:  # a caption printed twice
             continue
@@ -126,6 +143,11 @@ def _tone_free(text: str) -> str:
 
 _FOOTER_KEYS = tuple(_tone_free(marker) for marker in _FOOTER_MARKERS)
 _PLACEHOLDER_KEYS = frozenset(_tone_free(marker) for marker in _PLACEHOLDERS)
+
+
+def _is_placeholder(line: str) -> bool:
+    # Folding is slow on a long paragraph, and a placeholder is never one.
+    return len(line) <= 40 and _tone_free(line) in _PLACEHOLDER_KEYS
 
 
 def _is_footer_start(line: str) -> bool:

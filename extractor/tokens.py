@@ -32,3 +32,24 @@ def schema_tokens() -> int:
 
 def estimate_input(messages: list[dict[str, str]]) -> int:
     return schema_tokens() + sum(count(m["content"]) + _MESSAGE_OVERHEAD for m in messages)
+
+
+def estimate_request(body: bytes) -> int:
+    """Tokens one chat request will use, its input and a typical reply, read from the JSON
+    body as sent (re-asks carry the whole conversation, so they cost more)."""
+    try:
+        request = json.loads(body)
+        messages = request["messages"]
+        tools = request.get("tools")
+    except (ValueError, KeyError, TypeError):
+        return len(body) // 4 + EXPECTED_OUTPUT_TOKENS  # not a chat request: a rough guess
+    sent = sum(count(_message_text(m)) + _MESSAGE_OVERHEAD for m in messages)
+    if tools:
+        sent += count(json.dumps(tools, ensure_ascii=False))
+    return sent + EXPECTED_OUTPUT_TOKENS
+
+
+def _message_text(message: object) -> str:
+    if isinstance(message, dict) and isinstance(message.get("content"), str):
+        return message["content"] + json.dumps(message.get("tool_calls") or "")
+    return json.dumps(message, ensure_ascii=False)

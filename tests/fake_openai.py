@@ -116,6 +116,12 @@ class FakeOpenAI:
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict] = {}
         self.batch_responder: Responder | None = None
+        # Batch API faults: answer a create only after `create_delay` seconds (the batch exists
+        # already, as when a provider is slow to reply), or make the batch only after
+        # `create_late` seconds; `batch_hold` keeps every batch in progress.
+        self.create_delay = 0.0
+        self.create_late = 0.0
+        self.batch_hold = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -201,6 +207,8 @@ class FakeOpenAI:
             return Reply(body=self.files.get(file_id, b""))
         if path.endswith("/batches") and request.method == "POST":
             return self._create_batch(request)
+        if path.endswith("/batches") and request.method == "GET":
+            return self._list_batches(request)
         if "/batches/" in path:
             return self._batch_status(path.rsplit("/", 1)[1])
         return Reply(status=404, body=error_body(f"no route {path}", "invalid_request_error"))
@@ -213,6 +221,8 @@ class FakeOpenAI:
         return Reply(body={"id": file_id, "object": "file", "purpose": "batch", "bytes": 0})
 
     def _create_batch(self, request: Request) -> Reply:
+        if self.create_late:
+            time.sleep(self.create_late)
         batch_id = "batch_" + uuid.uuid4().hex[:10]
         batch = {
             "id": batch_id,
@@ -224,15 +234,37 @@ class FakeOpenAI:
             "created_at": int(time.time()),
             "output_file_id": None,
             "error_file_id": None,
+            "metadata": request.body.get("metadata"),
         }
-        self.batches[batch_id] = batch
-        return Reply(body=batch)
+        with self._lock:
+            self.batches[batch_id] = batch
+        return Reply(body=batch, delay=self.create_delay)
+
+    def _list_batches(self, request: Request) -> Reply:
+        """Newest first, paged with `limit` and `after`, as the provider lists them."""
+        query = dict(
+            part.split("=", 1) for part in request.path.partition("?")[2].split("&") if "=" in part
+        )
+        with self._lock:
+            newest_first = list(reversed(self.batches.values()))
+        if "after" in query:
+            ids = [b["id"] for b in newest_first]
+            newest_first = newest_first[ids.index(query["after"]) + 1 :]
+        page = newest_first[: int(query.get("limit", 20))]
+        body = {
+            "object": "list",
+            "data": page,
+            "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None,
+            "has_more": len(newest_first) > len(page),
+        }
+        return Reply(body=body)
 
     def _batch_status(self, batch_id: str) -> Reply:
         batch = self.batches.get(batch_id)
         if batch is None:
             return Reply(status=404, body=error_body("no such batch", "invalid_request_error"))
-        if batch["status"] == "validating":
+        if self.batch_hold or batch["status"] == "validating":
             batch["status"] = "in_progress"
         elif batch["status"] == "in_progress":
             self._complete_batch(batch)
@@ -247,6 +279,8 @@ class FakeOpenAI:
                 Request("POST", item["url"], {}, item["body"])
             )
             row = {"id": "resp_" + uuid.uuid4().hex[:8], "custom_id": item["custom_id"]}
+            if reply.drop:  # the provider lost this request: neither an answer nor an error
+                continue
             if reply.status == 200:
                 row["response"] = {"status_code": 200, "body": reply.body}
                 outputs.append(row)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from extractor import compare, score
+from extractor.cli import app
 from extractor.config import load_settings
 from extractor.errors import CassetteMissing, ConfigError
 from tests.conftest import GOLD, ROOT, SEEDS
@@ -96,18 +96,42 @@ def test_rules_baseline_row_needs_no_model() -> None:
     assert 0.2 < row.scores.overall < 1.0
 
 
-def test_compare_command_on_committed_cassettes_runs_offline(tmp_path: Path) -> None:
+def readme_ci_command() -> list[str]:
+    """The README's "prompt comparison in CI" row, as words."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| prompt comparison"))
+    return row.split("`")[1].split()
+
+
+def test_the_readme_ci_command_passes_offline_on_a_clean_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not list((ROOT / "cassettes" / "seeds").glob("*/recording.json")):
         pytest.fail("no committed cassettes: record them with `extractor compare --record`")
-    result = subprocess.run(
-        [sys.executable, "-m", "extractor", "compare", "--prompt", "v1-zero-shot",
-         "--json", str(tmp_path / "out.json")],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    command = readme_ci_command()
+    assert command[:2] == ["extractor", "compare"]
+    assert " ".join(command) in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    monkeypatch.chdir(ROOT)  # the README's paths are relative to a checkout
+    result = CliRunner().invoke(app, [*command[1:], "--json", str(tmp_path / "out.json")])
+    assert result.exit_code == 0, result.output
     assert "| **overall** |" in result.stdout and "smollm2-135m" in result.stdout
     assert "| median latency (s) |" in result.stdout and "replayed" in result.stdout
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["prompt"] == "rules"
+
+
+def test_a_model_without_a_price_costs_unknown_in_the_table(recorded: Path, tmp_path: Path) -> None:
+    gold = tmp_path / "gold"  # the one seed the fixture recorded
+    gold.mkdir()
+    (gold / f"{SEED}.json").write_bytes((GOLD / f"{SEED}.json").read_bytes())
+    result = CliRunner().invoke(
+        app,
+        ["compare", "--cassettes", str(recorded), "--prompt", "v1-zero-shot", "--json",
+         "out.json", "--gold", str(gold), "--articles", str(SEEDS)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "| est. cost (USD) | 0.0000 | unknown |" in result.stdout  # rules, fake-model
+    rows = json.loads(Path("out.json").read_text(encoding="utf-8"))
+    assert [row["estimated_cost_usd"] for row in rows] == [0.0, None]
 
 
 def test_gate_against_saved_scores_names_what_fell(recorded: Path, tmp_path: Path) -> None:
@@ -140,11 +164,10 @@ def test_accepted_scores_hold_on_the_committed_cassettes() -> None:
 
 def test_only_rules_scores_any_gold_set_without_cassettes(tmp_path: Path) -> None:
     heldout = ROOT / "seeds" / "heldout"
-    result = subprocess.run(
-        [sys.executable, "-m", "extractor", "compare", "--only-rules",
-         "--gold", str(heldout / "gold"), "--articles", str(heldout / "articles"),
-         "--cassettes", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    result = CliRunner().invoke(
+        app,
+        ["compare", "--only-rules", "--gold", str(heldout / "gold"),
+         "--articles", str(heldout / "articles"), "--cassettes", str(tmp_path)],
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     assert "| field | rules |" in result.stdout and "@" not in result.stdout

@@ -86,7 +86,7 @@ def test_csv_parses_back_with_the_csv_module(rows: list[StoredExtraction]) -> No
         "headline": "Hội nghị sơ kết",
         "published": "",
         "author": "Ni Rượng",
-        "is_meeting": "True",
+        "is_meeting": "true",
         "meeting_kind": "periodic_review",
         "meeting_date": "2022-07-20",
         "organizer": "",
@@ -139,5 +139,5 @@ def test_not_a_meeting_exports_is_meeting_false() -> None:
         failures=0, attempts=1, usage=Usage(), latency=None,
     )  # fmt: skip
     (parsed,) = csv.DictReader(io.StringIO(to_csv([row]), newline=""))
-    assert parsed["is_meeting"] == "False"
+    assert parsed["is_meeting"] == "false"
     assert parsed["chairs"] == "" and parsed["period"] == "năm 2024"

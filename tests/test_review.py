@@ -243,9 +243,20 @@ def test_index_entry_counts_what_the_page_shows() -> None:
     assert (entry.indicators, entry.people, entry.status) == (14, 4, "ok")
 
 
+def test_index_entry_describes_the_article_and_its_flagged_values() -> None:
+    article = seed_article()
+    report = grounded_gold(article)
+    entry = IndexEntry.for_report(report, article, article_id=SEED, source="a.txt", href="a.html")
+    assert entry.headline == report.headline and entry.headline
+    assert entry.meeting_date == "2022-07-20" and entry.organizer == report.meeting.organizer
+    assert entry.flagged == ("I4 indicator: ấp đạt chuẩn nông thôn mới · 100% · met",)
+
+
 def test_index_links_each_article_and_shows_failures() -> None:
     ok = IndexEntry("000", "inbox/000.txt", href="pages/000.html", grounded=24, ungrounded=1,
-                    indicators=14, people=4)  # fmt: skip
+                    indicators=14, people=4, headline="Hội nghị <sơ kết>",
+                    meeting_date="2022-07-20", organizer="Huyện ủy Duyên Hải",
+                    flagged=("I4 indicator: Thu ngân sách",))  # fmt: skip
     failed = IndexEntry("001", "inbox/001.txt", error="ExtractionFailed: <no tool call>")
 
     page = Page(render_index([ok, failed]))
@@ -253,9 +264,12 @@ def test_index_links_each_article_and_shows_failures() -> None:
     assert page.errors == []
     assert page.links[""] == ["pages/000.html"]
     header, *rows = page.rows["index"]
-    assert header[:4] == ["Article", "Source", "Status", "Grounded"]
-    assert rows[0] == ["000", "inbox/000.txt", "ok", "24", "1", "14", "4", ""]
-    assert rows[1] == ["001", "inbox/001.txt", "failed", "—", "—", "—", "—", failed.error]
+    assert header[:5] == ["Article", "Source", "Status", "Meeting date", "Organizer"]
+    assert rows[0] == ["Hội nghị <sơ kết>", "inbox/000.txt", "ok", "2022-07-20",
+                       "Huyện ủy Duyên Hải", "24", "1", "14", "4", "I4 indicator: Thu ngân sách",
+                       ""]  # fmt: skip
+    assert rows[1] == ["001", "inbox/001.txt", "failed", "—", "—", "—", "—", "—", "—", "",
+                       failed.error]  # fmt: skip
 
 
 # --- in a real browser ---

@@ -52,8 +52,9 @@ def tables_of(path: Path) -> set[str]:
 def test_migrations_are_applied_and_recorded(tmp_path: Path) -> None:
     Store(tmp_path).close()
     applied = migrations_of(tmp_path / DB_NAME)
-    assert [name for name, _ in applied] == ["m001_initial", "m002_batch_jobs"]
-    assert [m.__name__ for m in MIGRATIONS] == ["m001_initial", "m002_batch_jobs"]
+    names = ["m001_initial", "m002_batch_jobs", "m003_batch_job_tokens", "m004_content_ids"]
+    assert [name for name, _ in applied] == names
+    assert [m.__name__ for m in MIGRATIONS] == names
     assert {"articles", "extractions", "runs", "batch_jobs", "migrations"} <= tables_of(
         tmp_path / DB_NAME
     )
@@ -80,7 +81,7 @@ def test_a_failing_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(RuntimeError, match="boom"):
         Store(tmp_path)
     assert "half_done" not in tables_of(tmp_path / DB_NAME)
-    assert [n for n, _ in migrations_of(tmp_path / DB_NAME)] == ["m001_initial", "m002_batch_jobs"]
+    assert [n for n, _ in migrations_of(tmp_path / DB_NAME)] == [m.__name__ for m in MIGRATIONS]
 
 
 def test_wal_mode_and_foreign_keys(db: Store) -> None:
@@ -208,10 +209,17 @@ def test_runs(db: Store) -> None:
 
 def test_batch_job_open_and_finish(db: Store) -> None:
     assert db.open_batch_job(FP) is None
-    db.add_batch_job("batch_abc", FP, ["a1", "a2"])
-    assert db.open_batch_job(FP) == ("batch_abc", ["a1", "a2"])
+    db.add_batch_job("token-1", FP, ["a1", "a2"])  # recorded before it is submitted
+    job = db.open_batch_job(FP)
+    assert job is not None and (job.token, job.batch_id, job.article_ids) == (
+        "token-1",
+        None,
+        ["a1", "a2"],
+    )
+    db.set_batch_id("token-1", "batch_abc")
+    assert db.open_batch_job(FP).batch_id == "batch_abc"  # type: ignore[union-attr]
     assert db.open_batch_job("other-fp") is None
-    db.finish_batch_job("batch_abc", "completed")
+    db.finish_batch_job("token-1", "completed")
     assert db.open_batch_job(FP) is None
     row = db.db.execute("SELECT status, finished_at FROM batch_jobs").fetchone()
     assert row["status"] == "completed" and row["finished_at"] is not None

@@ -107,7 +107,10 @@ def test_clean_over_the_limit_names_the_limit() -> None:
 
 
 def test_clean_far_over_the_limit_is_refused_before_parsing() -> None:
-    with pytest.raises(InputError, match="far over the 10 limit"):
+    # Same message form as after cleaning: one limit, named by its setting.
+    with pytest.raises(
+        InputError, match=r"307 characters, over the 10 limit \(EXTRACTOR_MAX_INPUT_CHARS\)"
+    ):
         text.clean("<p>" + "y" * 300 + "</p>", max_chars=10)
 
 
