@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from extractor import normalize as nz
 
-_DAY_MONTH_YEAR = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
+_DAY_MONTH_YEAR = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}"
 _WORDY = r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
 # What may stand beside the date on a stamp line: weekdays, times, labels, separators.
 _STAMP_FILLER = re.compile(
     r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ\s+nhật|cập\s+nhật(?:\s+lúc)?|ngày\s+đăng|"
     r"đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|thời\s+gian(?:\s+đăng)?|đăng|lúc|"
     r"ngày|posted|updated|gmt\s*[+-]\s*\d{1,2}|\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?|"
-    r"sa|ch|am|pm|[\s|,:()\[\]\-–/.])*",
+    r"sa|ch|am|pm|[\s|,:()\[\]\-–/.·•])*",
     re.IGNORECASE,
 )
 MAX_STAMP_LENGTH = 70
@@ -56,7 +56,13 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DAY_MONTH_WORDS = re.compile(
-    r"(?<!\w)ngày\s+(?P<first>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?",
+    r"(?<!\w)(?:(?:sáng|chiều|tối|trưa)\s+)?(?:ngày\s+)?(?<![\d/])(?P<first>\d{1,2})\s+tháng\s+"
+    r"(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?",
+    re.IGNORECASE,
+)
+# "Sáng nay", "hôm qua": a day told relative to the day the article was published.
+_RELATIVE_DAY = re.compile(
+    r"(?<!\w)(?P<when>(?:sáng|chiều|tối|trưa|hôm)\s+(?:nay|qua)|hôm qua)(?![\w(]|\s*\(\d)",
     re.IGNORECASE,
 )
 # A date followed by these is still ahead: an announcement, not a report.
@@ -71,6 +77,17 @@ class DateMention:
     start: int
     end: int
     ahead: bool  # "ngày 15-7 tới": a date still to come
+    days_before_published: int | None = None  # "sáng nay" 0, "hôm qua" 1: no day printed
+
+
+def find_relative_days(text: str) -> list[DateMention]:
+    """ "Sáng nay", "chiều qua", "hôm qua" with no date beside them: days counted back from
+    publication (day and month are placeholders until `resolve` knows the publication date)."""
+    found = []
+    for match in _RELATIVE_DAY.finditer(text):
+        back = 1 if match["when"].lower().endswith("qua") else 0
+        found.append(DateMention(1, 1, None, match.start(), match.end(), False, back))
+    return found
 
 
 def find_dates(text: str) -> list[DateMention]:
@@ -126,7 +143,12 @@ class YearContext:
 
 
 def resolve(mention: DateMention, context: YearContext) -> ParsedDate | None:
-    """The full date of a mention: its printed year, else the year the context implies."""
+    """The full date of a mention: its printed year, else the year the context implies; a
+    relative day ("sáng nay") counts back from the publication date."""
+    if mention.days_before_published is not None:
+        if context.published is None:
+            return None
+        return ParsedDate(context.published - timedelta(days=mention.days_before_published), True)
     if mention.year is not None:
         return _make(mention.year, mention.month, mention.day, inferred=False)
     year = context_year(mention, context)

@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass
 
 from extractor import normalize as nz
-from extractor.rules.dates import DateMention, find_bare_dates, find_dates, parse_ordinal
+from extractor.rules.dates import (
+    DateMention,
+    find_bare_dates,
+    find_dates,
+    find_relative_days,
+    parse_ordinal,
+)
 from extractor.rules.page import Sentence
 
 _GATHERING = re.compile(
@@ -66,7 +72,7 @@ def find_event(
 ) -> MeetingEvent | None:
     """The lead sentence reporting a meeting that took place, or None for other articles.
     A lead without a date borrows the headline's ("Giao ban Khối Dân vận ... (11/7/2019)")."""
-    if _INTERVIEW.search(article) or (headline and _CALLED_OFF.search(headline)):
+    if _INTERVIEW.search(article) or (headline and _ahead_or_off(headline)):
         return None
     body = [s for s in sentences if not s.text.startswith("Ảnh")]
     for sentence in body[:LEAD_SENTENCES]:
@@ -76,6 +82,12 @@ def find_event(
         if event is not None:
             return None if _is_other_kind(sentence, body) else event
     return None
+
+
+def _ahead_or_off(headline: str) -> bool:
+    """ "Tuần tới, HĐND tỉnh khai mạc kỳ họp", "Thanh Hà hoãn kỳ họp": no meeting took place."""
+    future = re.search(r"(?<!\w)(?:tuần tới|tháng tới|sắp|sẽ|chuẩn bị)(?!\w)", headline, re.I)
+    return bool(_CALLED_OFF.search(headline) or (future and _GATHERING.search(headline)))
 
 
 def _event_dated_by_headline(sentence: Sentence, headline: str | None) -> MeetingEvent | None:
@@ -92,12 +104,19 @@ def _event_dated_by_headline(sentence: Sentence, headline: str | None) -> Meetin
     return MeetingEvent(sentence, gathering, dates[0] if dates else None)
 
 
+_WILL_HAPPEN = re.compile(
+    r"(?<!\w)(?:sẽ|dự kiến|sắp)\s+(?:được\s+)?(?:diễn ra|tổ chức|khai mạc|họp|tiến hành|triệu tập)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def _announces(text: str) -> bool:
     gathering = _GATHERING.search(text)
     if gathering is None:
         return False
     ahead = any(d.ahead for d in find_dates(text))
-    return ahead or bool(_FUTURE.search(text, 0, gathering.end()))
+    return ahead or bool(_FUTURE.search(text, 0, gathering.end()) or _WILL_HAPPEN.search(text))
 
 
 def _event_in(sentence: Sentence) -> MeetingEvent | None:
@@ -106,6 +125,7 @@ def _event_in(sentence: Sentence) -> MeetingEvent | None:
     if gathering is None or _MANY.search(text, 0, gathering.start()):
         return None
     dates = [d for d in find_dates(text) if not _cites_document(text, d)]
+    dates = dates or find_relative_days(text)
     if dates:
         return MeetingEvent(sentence, gathering, dates[0])
     if _HAPPENED.search(text):

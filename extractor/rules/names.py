@@ -118,6 +118,8 @@ def name_at_start(text: str, *, family_first: bool = True) -> NameSpan | None:
         return None
     if family_first and not opens_with_family_name([w.group() for w in words]):
         return None
+    if nz.fold(words[0].group()) in NOT_NAME_START and not _is_personal(words):
+        return None
     return NameSpan(text[words[0].start() : words[-1].end()], words[0].start(), words[-1].end())
 
 
@@ -244,7 +246,9 @@ def _name_words(text: str, words: list[re.Match[str]]) -> list[re.Match[str]]:
 def _titles_after(text: str, start: int) -> tuple[list[str], int]:
     rest = text[start:]
     lead = re.match(r"[\s,:\-–—]*", rest).end()
-    clause = re.split(r"[;\n(]|\.(?:\s|$)", rest[lead:], maxsplit=1)[0]
+    # "(LĐLĐ)" belongs to a title; "(chủ trì hội nghị)" says what the person did.
+    ends = r"[;\n]|\.(?:\s|$)|\((?=\s*(?:chủ trì|chủ tọa|chủ toạ|đồng chủ trì|dự)\b)"
+    clause = re.split(ends, rest[lead:], maxsplit=1)[0]
     verb = AFTER_TITLES.search(clause)
     clause = clause[: verb.start()] if verb else clause
     titles: list[str] = []

@@ -168,7 +168,7 @@ def _clean_headline(line: str) -> str:
     return _SCRAPED_DATE.sub("", line).strip()
 
 
-_META_SEPARATOR = re.compile(r"\s+[|•]\s+")
+_META_SEPARATOR = re.compile(r"\s+[|•·]\s+")
 _SOCIAL = re.compile(
     r"^(?:chia sẻ|share|facebook|zalo|twitter|in bài|lượt xem|bình luận|\d+\s+lượt xem|"
     r"gửi email|lưu bài)(?!\w)",
@@ -251,7 +251,11 @@ _LABEL = (
 )
 _LABELLED = re.compile(rf"^{_LABEL}\s*:\s*(?P<name>.+?)\s*\.?$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\((?:thực hiện|TH|CTV)\)\s*$", re.IGNORECASE)
-_REPORTER = re.compile(r"^(?:P\.?\s?V\.?|PV\s+\w+|Nhóm PV|[A-ZĐ](?:\.[A-ZĐ]){1,2}\.?)$")
+# A byline that names the newsroom, a reporter's initials or an office: "PV", "N.T", "BBT".
+_REPORTER = re.compile(
+    r"^(?:P\.?\s?V\.?|PV\s+\w+|Nhóm PV|NHÓM PV|Ban [Bb]iên tập|BBT|[A-ZĐ](?:\.[A-ZĐ]){1,2}\.?"
+    r"|[A-ZĐ]\.\s?[A-ZĐ][^\W\d_]+)$"
+)
 _AFFILIATION = re.compile(
     r"\s*[(\[].*$|\s+[-–]\s+(?:Trung tâm|Đài|Phòng|Ban|Báo|UBND|Ảnh|Video|Clip)\b.*$",
     re.IGNORECASE,
@@ -263,7 +267,7 @@ _NOT_NAME_WORDS = frozenset(
         "Hội", "Nghị", "Huyện", "Xã", "Tỉnh", "Ủy", "Uỷ", "Ban", "Đảng", "Tin", "Ảnh", "Cảnh",
         "Toàn", "Các", "Phòng", "Đài", "Báo", "Theo", "Nguồn", "Video", "Clip", "Luận", "Chia",
         "Sẻ", "Tổ", "Động", "Và", "Của", "Tại", "Với", "Chủ", "Những", "Một", "Bài",
-        "Viết", "Cùng", "Chuyên", "Mục", "Khác", "Nhất", "Đọc", "Xem", "Thêm", "Sự", "Kiện",
+        "Viết", "Cùng", "Chuyên", "Mục", "Khác", "Đọc", "Xem", "Thêm", "Sự", "Kiện",
         "Tức", "Đề", "Lượt", "Truy", "Cập", "Cổng", "Điện", "Tử", "Thời", "Trị", "Kinh", "Tế",
         "Thể", "Thao", "Ương", "Phường", "Phố", "Trấn",
     )
@@ -321,8 +325,12 @@ def read_byline(line: str) -> str | None:
 
 def _leading_names(text: str, *, strict: bool) -> str | None:
     """The names a byline opens with, without what follows them: "Thanh Huyền - Văn phòng
-    HĐND và UBND huyện" -> "Thanh Huyền", "Minh Châu - Quốc Việt" stays whole."""
-    text = re.sub(r"\s*[(\[].*$", "", text).strip(" .,")
+    HĐND và UBND huyện" -> "Thanh Huyền", "Minh Châu - Quốc Việt" stays whole, "Thu
+    Thủy/Báo Kon Tum" -> "Thu Thủy", "NGỌC SƯƠNG; Ảnh: PHƯƠNG VI" -> "NGỌC SƯƠNG"."""
+    source = r"\s*(?:[(\[;]|/\s*(?:Báo|Đài|Tạp chí|TTXVN))"  # what follows the names
+    text = re.split(source, text, maxsplit=1)[0].strip(" .,")
+    if _REPORTER.match(text):
+        return text  # "Đ.HƯƠNG", "PV"
     parts = re.split(r"\s+[-–]\s+", text)
     for count in range(len(parts), 0, -1):
         name = " - ".join(parts[:count]).strip(" .,")

@@ -44,7 +44,8 @@ _HONORIFIC = re.compile(
     r"(?:\s*:\s*|\s+)(?=[A-ZĐÂĂÊÔƠƯ])"
 )
 _TITLE_OPENER = re.compile(
-    r"(?<!\w)(?:Phó\s+)?(?:Bí thư|Chủ tịch|Chủ nhiệm|Trưởng ban|Trưởng|Giám đốc|Chánh|"
+    r"(?<!\w)(?:Phó\s+)?(?:Bí thư|Chủ tịch|Chủ nhiệm|Trưởng ban|Trưởng|Giám đốc|Chánh|Thứ trưởng|"
+    r"Bộ trưởng|Tổng Bí thư|Thủ tướng|Tư lệnh|Chính ủy|Viện trưởng|Chánh án|"
     r"Ủy viên|Uỷ viên|Tỉnh ủy viên|Tỉnh uỷ viên|Huyện ủy viên|Huyện uỷ viên|Thường trực)(?!\w)"
 )
 _LIST_NEXT = re.compile(r"\s*(?:;|,\s*(?=\S+\s+\S+.{0,30}?\s[-–]\s)|\s(?:và|cùng)\s)\s*")
@@ -133,7 +134,7 @@ def _bare(text: str, start: int, *, in_list: bool = False) -> tuple[int, int, Pe
         return None
     after = text[start + name.end :]
     if not re.match(r"\s*(?:,|[-–])\s*", after) or not nz.opens_title(after.lstrip(" ,-–")):
-        if in_list and name_at_start(text[start:]) is not None:  # "... và Lê Quốc Dũng chủ trì"
+        if in_list:  # "... và Lê Quốc Dũng chủ trì", "Phạm Quang Trung và Puih H'Lớp, cùng là ..."
             at = start + name.start
             end = start + name.end
             return at, end, Person(name=name.name, titles=[], evidence=text[at:end])
@@ -202,7 +203,7 @@ def _without_overlaps(spans: list[tuple[int, int, Person]]) -> list[tuple[int, i
 
 _CHAIR = r"(?:đồng\s+|cùng\s+)?chủ\s+(?:trì|tọa|toạ)(?!\s*,?\s*phối hợp)"
 _ATTEND = (
-    r"(?:(?:đến|tới|về|tham|cùng|còn)\s+dự|dự(?=\s+(?:và|hội nghị|kỳ họp|phiên họp|buổi|cuộc|"
+    r"(?:(?:đến|tới|về|tham|cùng|còn)\s+dự|dự(?=\s+(?:và|hội nghị|kỳ họp|phiên|buổi|cuộc|"
     r"lễ|hội thảo|tọa đàm|toạ đàm|đại hội|có|còn có)(?!\w))|dự(?=\s*[,.;]|\s*$)|"
     r"(?:cùng\s+)?có mặt|tham gia(?=\s+(?:đoàn|buổi|hội nghị|kỳ họp|cuộc|tiếp xúc|có))|"
     r"^về phía(?=[^,.;]{0,60}\scó\s)|^dự(?=\s))"
@@ -231,8 +232,11 @@ def read_cues(text: str, starts: Iterable[int] = ()) -> list[Cue]:
     """The chair and attendance verbs of a sentence; one introduces people when a mention
     (at one of `starts`) follows its "có" / "gồm" / "là" / "của" / ":"."""
     starts = sorted(starts)
+    quoted = [m.span() for m in re.finditer(r"[“\"][^”\"]*[”\"]?", text)]
     cues = []
     for match in _CUE.finditer(text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue  # "“Chúng tôi có mặt từ 6 giờ sáng ...”": words of a speech
         role = "chair" if match["chair"] else "guest"
         lead = _INTRODUCES.match(text[match.end() :]) or _opening_cue(text, match)
         at = match.end() + lead.end() if lead else -1
@@ -248,7 +252,7 @@ def _opening_cue(text: str, match: re.Match[str]) -> re.Match[str] | None:
     return re.match(r"^(?:\s+[^\s,.;:()]+){0,4}?\s*,", text[match.end() :])
 
 
-MAX_INTRO_GAP = 24  # "có các đồng chí: " or "có đồng chí " before the name itself
+MAX_INTRO_GAP = 60  # "có các đồng chí: ", "có các Phó Chủ tịch UBND huyện: " before the names
 
 
 def attendance(mention: Mention, others: list[Mention]) -> str | None:
@@ -389,6 +393,8 @@ def _colon_role(text: str) -> str | None:
 def _about_another_day(sentence: Sentence, day: tuple[int, int] | None) -> bool:
     if re.match(r"\s*(?:Trước đó|Trước đây|Trước khi|Sau đó)\b", sentence.text, re.IGNORECASE):
         return True
+    if re.match(r"\s*(?:Buổi\s+)?(?:sáng|chiều|tối|trưa)\s+cùng ngày\b", sentence.text, re.I):
+        return True  # "Buổi sáng cùng ngày, bà X đã chủ trì phiên giải trình ...": another one
     days = {(d.day, d.month) for d in find_dates(sentence.text)}
     return day is not None and bool(days) and day not in days
 

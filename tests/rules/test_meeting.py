@@ -94,3 +94,20 @@ def test_a_results_summary_with_a_meeting_headline_is_no_meeting() -> None:
     top = "Huyện ủy Tân Lập: kết quả thực hiện Nghị quyết năm 2023"
     body = "Năm 2023, toàn huyện có 18/20 chỉ tiêu đạt và vượt Nghị quyết, theo báo cáo của huyện."
     assert meeting_of(body, top=top) == (False, None)
+
+
+def test_a_relative_day_counts_back_from_publication() -> None:
+    top = "UBND tỉnh họp về giải ngân vốn đầu tư công\nCập nhật: 10:42 ngày 21/9/2023"
+    body = "Sáng nay, Phó Chủ tịch UBND tỉnh Vũ Minh Tuấn đã chủ trì cuộc họp về giải ngân."
+    assert meeting_of(body, top=top) == (True, date(2023, 9, 21))
+
+
+def test_a_session_that_will_take_place_is_announced_not_reported() -> None:
+    top = "Tuần tới, HĐND tỉnh khai mạc kỳ họp giữa năm"
+    body = "Kỳ họp thứ mười bốn HĐND tỉnh sẽ diễn ra trong 3 ngày, từ ngày 11 đến 13/7/2023."
+    assert meeting_of(body, top=top) == (False, None)
+
+
+def test_day_and_month_in_words() -> None:
+    body = "Sáng 16 tháng 8 năm 2024, Phó Chủ tịch UBND tỉnh chủ trì hội nghị tổng kết năm học."
+    assert meeting_of(body) == (True, date(2024, 8, 16))

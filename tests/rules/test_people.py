@@ -154,6 +154,28 @@ def people(sentence: str) -> tuple[list[str], list[str]]:
             [],
             ["Đạo Thị Kim Ngân", "Chamaléa Thị Hồng"],
         ),
+        (
+            "Thứ trưởng Bộ Giáo dục và Đào tạo Lại Văn Thành dự và phát biểu chỉ đạo hội nghị.",
+            [],
+            ["Lại Văn Thành"],
+        ),
+        (
+            "Chủ tọa kỳ họp gồm các đồng chí: Lê Thị Hồng Nhung, Chủ tịch HĐND tỉnh; Phạm Quang "
+            "Trung và Puih H'Lớp, cùng là Phó Chủ tịch HĐND tỉnh.",
+            ["Lê Thị Hồng Nhung", "Phạm Quang Trung", "Puih H'Lớp"],
+            [],
+        ),
+        (
+            "Ông Nguyễn Văn Tài - Chủ tịch UBND huyện chủ trì cuộc họp, cùng dự có các Phó Chủ "
+            "tịch UBND huyện: Lê Văn Mừng, Trần Thị Thu Sương và thủ trưởng các phòng.",
+            ["Nguyễn Văn Tài"],
+            ["Lê Văn Mừng", "Trần Thị Thu Sương"],
+        ),
+        (
+            "Ông Nguyễn Tấn Phát, Chủ tịch Công đoàn các KCN kể: “Chúng tôi có mặt từ 6 giờ sáng”.",
+            [],
+            [],
+        ),
     ],
 )
 def test_chairs_and_guests(sentence: str, chairs: list[str], guests: list[str]) -> None:
