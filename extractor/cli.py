@@ -475,9 +475,13 @@ def compare_command(
     notes: Annotated[
         str, typer.Option(help="With --record: who answered (server, model file).")
     ] = "",
+    split: Annotated[
+        str | None,
+        typer.Option(help="Only this part of the set, as named in split.json beside --gold."),
+    ] = None,
 ) -> None:
     """Score prompts (x models) on the gold set, offline from cassettes; gate on a baseline."""
-    golds = score.load_reports(gold)
+    golds = compare.select(score.load_reports(gold), gold, split)
     rows = compare.compare_all(
         [] if only_rules else prompts or prompts_module.available(),
         models,
@@ -490,7 +494,7 @@ def compare_command(
         with_rules=rules,
         progress=lambda line: typer.echo(line, err=True),
     )
-    table = compare.render_markdown(rows)
+    table = compare.render_markdown(rows) + "\n" + compare.render_key_facts(rows)
     typer.echo(table)
     if json_out is not None:
         json_out.write_text(compare.to_json(rows), encoding="utf-8")

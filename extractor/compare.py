@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import recording, rules, score, text
+from extractor import accuracy, recording, rules, score, text
 from extractor.config import Settings
 from extractor.errors import CassetteMissing, ConfigError, ExtractorError, Usage
 from extractor.extract import Extractor
@@ -46,6 +46,7 @@ class Candidate:
     scores: score.DatasetScore
     cost: float | None  # None: the model has no price in the table
     replayed: bool = False  # answers came from cassettes: latency is not the model's
+    key_facts: tuple[accuracy.Counts, ...] = ()  # precision and recall of the key facts
 
     @property
     def label(self) -> str:
@@ -188,7 +189,8 @@ def candidate(
 ) -> Candidate:
     pairs = [(run.article_id, run.report, gold[run.article_id]) for run in runs]
     scores = score.score_dataset(pairs)
-    return Candidate(prompt_id, model, tuple(runs), scores, cost, replayed)
+    facts = tuple(accuracy.key_field_counts((report, truth) for _, report, truth in pairs))
+    return Candidate(prompt_id, model, tuple(runs), scores, cost, replayed, facts)
 
 
 def compare_all(
@@ -325,6 +327,41 @@ def _latency(candidate: Candidate) -> str:
     return "replayed" if candidate.replayed else f"{candidate.median_latency:.2f}"
 
 
+def render_key_facts(candidates: list[Candidate], *, title: str = "Key facts") -> str:
+    """Precision / recall of the key facts, a column per candidate."""
+    if not candidates or not candidates[0].key_facts:
+        return ""
+    header = "| fact (precision / recall) | " + " | ".join(c.label for c in candidates) + " |"
+    lines = [f"## {title}", "", header, "|---|" + "---:|" * len(candidates)]
+    for index, fact in enumerate(candidates[0].key_facts):
+        cells = " | ".join(_precision_recall(c.key_facts[index]) for c in candidates)
+        lines.append(f"| {fact.field} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def _precision_recall(counts: accuracy.Counts) -> str:
+    def ratio(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    return f"{ratio(counts.precision)} / {ratio(counts.recall)}"
+
+
+def select(gold: dict[str, MeetingReport], gold_dir: Path, split: str | None) -> dict:
+    """The gold reports of one part of a set, as named in `split.json` beside its gold folder."""
+    if split is None:
+        return gold
+    path = gold_dir.parent / "split.json"
+    try:
+        parts = json.loads(path.read_text(encoding="utf-8"))
+        ids = parts[split]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"no part {split!r} in {path}: {error}") from None
+    missing = [article_id for article_id in ids if article_id not in gold]
+    if missing:
+        raise ConfigError(f"{path} names articles with no gold: {', '.join(missing[:5])}")
+    return {article_id: gold[article_id] for article_id in ids}
+
+
 def to_json(candidates: list[Candidate]) -> str:
     return json.dumps(
         [
@@ -340,6 +377,16 @@ def to_json(candidates: list[Candidate]) -> str:
                 "estimated_cost_usd": c.cost,
                 "median_latency_s": None if c.replayed else c.median_latency,
                 "errors": {r.article_id: r.error for r in c.runs if r.error},
+                "key_facts": {
+                    f.field: {
+                        "precision": f.precision,
+                        "recall": f.recall,
+                        "right": f.correct,
+                        "stated": f.predicted,
+                        "in_gold": f.expected,
+                    }
+                    for f in c.key_facts
+                },
             }
             for c in candidates
         ],

@@ -162,12 +162,29 @@ def test_accepted_scores_hold_on_the_committed_cassettes() -> None:
     assert compare.regressions_from_saved(rows, saved, max_drop=0.0) == {}
 
 
-def test_only_rules_scores_any_gold_set_without_cassettes(tmp_path: Path) -> None:
-    heldout = ROOT / "seeds" / "heldout"
+def test_only_rules_scores_one_part_of_the_development_set(tmp_path: Path) -> None:
+    dev = ROOT / "seeds" / "dev"
     result = CliRunner().invoke(
         app,
-        ["compare", "--only-rules", "--gold", str(heldout / "gold"),
-         "--articles", str(heldout / "articles"), "--cassettes", str(tmp_path)],
+        ["compare", "--only-rules", "--gold", str(dev / "gold"), "--articles",
+         str(dev / "articles"), "--split", "untouched", "--cassettes", str(tmp_path),
+         "--json", str(tmp_path / "dev.json")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "| field | rules |" in result.stdout and "@" not in result.stdout
+    assert "| fact (precision / recall) | rules |" in result.stdout
+    (row,) = json.loads((tmp_path / "dev.json").read_text(encoding="utf-8"))
+    untouched = json.loads((dev / "split.json").read_text(encoding="utf-8"))["untouched"]
+    assert row["articles"] == len(untouched)
+    assert set(row["key_facts"]) >= {"is_meeting", "meeting.date", "meeting.chairs", "author"}
+
+
+def test_an_unknown_part_of_a_set_is_a_clear_error(tmp_path: Path) -> None:
+    dev = ROOT / "seeds" / "dev"
+    result = CliRunner().invoke(
+        app,
+        ["compare", "--only-rules", "--gold", str(dev / "gold"), "--articles",
+         str(dev / "articles"), "--split", "nope"],
+    )  # fmt: skip
+    assert result.exit_code == 3
+    assert "no part 'nope'" in result.stderr
