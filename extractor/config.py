@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, register_secret
 
 Mode = Literal["tools", "json", "md_json", "json_schema"]
 
@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     transport_deadline: float = Field(default=300.0, gt=0, description="seconds, all tries")
     retry_backoff: float = Field(default=0.5, ge=0, description="first backoff, seconds")
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    @field_validator("api_key")
+    @classmethod
+    def _mask_everywhere(cls, key: SecretStr | None) -> SecretStr | None:
+        # Whatever its shape, the configured key is masked in every message from now on.
+        if key is not None:
+            register_secret(key.get_secret_value())
+        return key
 
     def require_endpoint(self) -> None:
         """Fail before any request when there is nowhere to send it."""
