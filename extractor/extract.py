@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from extractor import ground, prompts, rules, text
-from extractor.cache import CacheKey, ReportCache
+from extractor.cache import CacheKey, open_cache
 from extractor.client import Completion, RequestHook, ResponseHook, StructuredClient
 from extractor.config import Settings, load_settings
 from extractor.errors import ExtractionFailed, Usage
@@ -84,7 +84,7 @@ class Extractor:
         self.settings = settings or load_settings(**overrides)
         self.prompt: Prompt = prompts.load(self.settings.prompt)
         self.schema_hash = schema_hash()
-        self._cache = ReportCache(self.settings.cache_dir) if self.settings.use_cache else None
+        self._cache = open_cache(self.settings.cache_dir) if self.settings.use_cache else None
         self._on_response = on_response
         self._before_request = before_request
         self.refresh = refresh  # skip cache reads (still write): a forced re-extraction
