@@ -6,6 +6,7 @@ report = extract_report(article_text)        # -> MeetingReport, or raises Extra
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -24,6 +25,9 @@ from extractor.errors import (
 )
 from extractor.extract import Extraction, Extractor
 from extractor.schemas.meeting_report import MeetingReport
+
+# A library logs and lets the application decide where that goes; it prints nothing itself.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "CassetteMissing",

@@ -126,7 +126,8 @@ class CassetteMissing(ExtractorError):
 
 
 class ExtractionFailed(ExtractorError):
-    """No valid report: says why, after how many HTTP attempts, and the tokens spent."""
+    """No valid report: says why, from which endpoint (method and URL, without credentials),
+    after how many HTTP attempts, and the tokens spent."""
 
     def __init__(
         self,
@@ -135,11 +136,13 @@ class ExtractionFailed(ExtractorError):
         attempts: int,
         usage: Usage | None = None,
         last_raw: str | None = None,
+        endpoint: str | None = None,
     ) -> None:
         self.reason = reason
         self.attempts = attempts
         self.usage = usage or Usage()
         self.last_raw = last_raw
+        self.endpoint = endpoint
         super().__init__(
             f"{reason} (after {attempts} attempt{'s' if attempts != 1 else ''}, "
             f"{self.usage.input_tokens} input + {self.usage.output_tokens} output tokens)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, replace
@@ -89,6 +90,7 @@ class Extractor:
         self._before_request = before_request
         self.refresh = refresh  # skip cache reads (still write): a forced re-extraction
         self._client: StructuredClient | None = None
+        self._client_lock = threading.Lock()
 
     @property
     def model(self) -> str:
@@ -126,15 +128,20 @@ class Extractor:
         steps = self._steps(article)
         try:
             messages = next(steps)
-            while True:
-                try:
-                    answer = await self._structured_client().astructured(messages, MeetingReport)
-                except ExtractionFailed as failure:
-                    messages = steps.throw(failure)
-                else:
-                    messages = steps.send(answer)
-        except StopIteration as done:
+        except StopIteration as done:  # a cache hit or the rules: no client needed
             return done.value
+        client = self._structured_client()
+        async with client.session():  # one connection pool for the answer and its re-ask
+            try:
+                while True:
+                    try:
+                        answer = await client.astructured(messages, MeetingReport)
+                    except ExtractionFailed as failure:
+                        messages = steps.throw(failure)
+                    else:
+                        messages = steps.send(answer)
+            except StopIteration as done:
+                return done.value
 
     def _steps(self, article: str) -> Generator[Messages, Completion, Extraction]:
         """The whole pipeline, written once for both drivers: it yields the messages to send
@@ -197,11 +204,14 @@ class Extractor:
         return cleaned, key
 
     def _structured_client(self) -> StructuredClient:
-        if self._client is None:
-            self._client = StructuredClient(
-                self.settings, on_response=self._on_response, before_request=self._before_request
-            )
-        return self._client
+        with self._client_lock:  # threads starting at once share one client
+            if self._client is None:
+                self._client = StructuredClient(
+                    self.settings,
+                    on_response=self._on_response,
+                    before_request=self._before_request,
+                )
+            return self._client
 
     def _lookup(self, key: CacheKey) -> Extraction | None:
         if self._cache is None:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import inspect
+import os
+import subprocess
+import sys
+import threading
+import warnings
 
+import openai
 import pytest
 
 import extractor
@@ -17,7 +25,7 @@ from extractor import (
     extract_report,
 )
 from tests.conftest import ARTICLE, VALID_REPORT
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Reply, error_body
 
 PUBLIC = {
     "CassetteMissing",
@@ -153,3 +161,70 @@ def test_invalid_setting_override_is_config_error(settings_env: FakeOpenAI) -> N
     with pytest.raises(ConfigError, match="max_tokens"):
         extract_report(ARTICLE, max_tokens=0)
     assert settings_env.chat_requests == []
+
+
+# -- threads and event loops
+
+
+def test_threads_starting_at_once_share_one_http_client(
+    settings_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = []
+
+    class CountedOpenAI(openai.OpenAI):
+        def __init__(self, **kwargs) -> None:
+            built.append(self)
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(openai, "OpenAI", CountedOpenAI)
+    start = threading.Barrier(16)
+
+    def call(n: int) -> None:
+        start.wait()
+        extract_report(f"{ARTICLE} ({n})")
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(settings_env.chat_requests) == 16
+    assert len(built) == 1
+
+
+def test_repeated_asyncio_run_leaves_no_socket_open(settings_env: FakeOpenAI) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for _ in range(2):
+            asyncio.run(aextract_report(ARTICLE, use_cache=False))
+        gc.collect()
+    assert len(settings_env.chat_requests) == 2
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == []
+
+
+# -- logging: a library prints nothing
+
+
+def test_failing_endpoint_prints_nothing_and_the_error_counts_every_attempt(tmp_path) -> None:
+    program = (
+        "from extractor import extract_report, ProviderError\n"
+        "try:\n"
+        "    extract_report('Huyện uỷ Duyên Hải tổ chức hội nghị sơ kết.')\n"
+        "except ProviderError as error:\n"
+        "    print(error)\n"
+    )
+    with FakeOpenAI(default=lambda request: Reply(500, error_body("boom"))) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_"))}
+        env |= {
+            "EXTRACTOR_BASE_URL": server.base_url,
+            "EXTRACTOR_RETRY_BACKOFF": "0.01",
+            "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60
+        )
+    assert done.stderr == ""
+    assert "kept failing: HTTP 500" in done.stdout
+    assert "after 4 attempts" in done.stdout
+    assert len(server.chat_requests) == 4
