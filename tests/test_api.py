@@ -24,7 +24,7 @@ from extractor import (
     aextract_report,
     extract_report,
 )
-from tests.conftest import ARTICLE, VALID_REPORT
+from tests.conftest import ARTICLE, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI, Reply, error_body
 
 PUBLIC = {
@@ -163,7 +163,27 @@ def test_invalid_setting_override_is_config_error(settings_env: FakeOpenAI) -> N
     assert settings_env.chat_requests == []
 
 
-# -- threads and event loops
+# -- shared extractors, threads and event loops
+
+
+def test_an_extractor_evicted_while_in_use_finishes_its_call(
+    settings_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXTRACTOR_REQUEST_TIMEOUT", "3")
+    other = ARTICLE + " Hội nghị kết thúc."
+    extract_report(other)  # cached: the calls below that evict need no request
+    slow = answer_with(VALID_REPORT)
+    settings_env.enqueue(lambda request: Reply(**{**vars(slow(request)), "delay": 0.3}))
+    outcome: list = []
+    worker = threading.Thread(target=lambda: outcome.append(extract_report(ARTICLE)))
+    worker.start()
+    while len(settings_env.chat_requests) < 2:  # its request is in flight
+        threading.Event().wait(0.01)
+    for n in range(extractor._KEEP):  # as many new configurations as are kept: it is evicted
+        extract_report(other, max_input_chars=50_000 + n)
+    worker.join(5)
+    assert outcome and isinstance(outcome[0], MeetingReport)
+    assert len(settings_env.chat_requests) == 2
 
 
 def test_threads_starting_at_once_share_one_http_client(
