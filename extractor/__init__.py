@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from extractor.errors import (
@@ -28,6 +29,11 @@ from extractor.errors import (
 )
 from extractor.extract import Extraction, Extractor
 from extractor.schemas.meeting_report import MeetingReport
+
+try:
+    __version__ = version("vn-meeting-extractor")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"
 
 # A library logs and lets the application decide where that goes; it prints nothing itself.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -108,7 +114,7 @@ def _evict_beyond(keep: int) -> list[_Shared]:
 
 
 def extract_report(
-    text: str,
+    text: str | bytes,
     *,
     prompt: str | None = None,
     model: str | None = None,
@@ -117,11 +123,12 @@ def extract_report(
 ) -> MeetingReport:
     """Extract one article's MeetingReport.
 
-    `prompt` is a prompt id from prompts/ (default: EXTRACTOR_PROMPT or v1-zero-shot); `model`
-    and any other `Settings` field override the environment. Raises InputError before any
-    request for empty, binary or oversized text, ConfigError when no endpoint is configured,
-    and ExtractionFailed (with attempts, tokens and the last raw reply) when no valid report
-    comes back.
+    `text` is the article as text, or as bytes in UTF-8 (with or without a BOM) or UTF-16 with
+    a BOM. `prompt` is a prompt id from prompts/ (default: EXTRACTOR_PROMPT or v1-zero-shot);
+    `model` and any other `Settings` field override the environment, and an unknown name is a
+    ConfigError. Raises InputError before any request for empty, binary, oversized or
+    undecodable text, ConfigError when no endpoint is configured, and ExtractionFailed (with
+    attempts, tokens and the last raw reply) when no valid report comes back.
     """
     overrides = {"prompt": prompt, "model": model, "use_cache": use_cache, **settings}
     with _shared_extractor(_given(overrides)) as extractor:
@@ -129,7 +136,7 @@ def extract_report(
 
 
 async def aextract_report(
-    text: str,
+    text: str | bytes,
     *,
     prompt: str | None = None,
     model: str | None = None,

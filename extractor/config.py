@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -74,7 +75,8 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "no model endpoint configured: set OPENAI_API_KEY for OpenAI, or "
                 "EXTRACTOR_BASE_URL for another OpenAI-compatible server "
-                "(e.g. http://127.0.0.1:8765/v1)"
+                "(e.g. http://127.0.0.1:8765/v1); or run offline with the rules baseline "
+                '(backend="rules", EXTRACTOR_BACKEND=rules)'
             )
 
     def price(self, model: str | None = None) -> tuple[float, float]:
@@ -86,7 +88,9 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from arguments and environment; a bad value is a ConfigError, not a traceback."""
+    """Settings from arguments and environment; a bad value or an unknown name is a
+    ConfigError, not a traceback or a silently ignored typo."""
+    _check_names(overrides)
     given = {key: value for key, value in overrides.items() if value is not None}
     try:
         return Settings(**given)
@@ -97,3 +101,13 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
+
+
+def _check_names(overrides: dict[str, Any]) -> None:
+    known = sorted(Settings.model_fields)
+    for name in overrides:
+        if name not in Settings.model_fields:
+            close = difflib.get_close_matches(name, known, n=3)
+            close.sort(key=lambda c: sorted(c) != sorted(name))  # swapped letters: likeliest
+            hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(known)
+            raise ConfigError(f"unknown setting {name!r} ({hint})")

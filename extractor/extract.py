@@ -7,13 +7,14 @@ import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, replace
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from extractor import ground, prompts, rules, text
 from extractor.cache import CacheKey, open_cache
 from extractor.client import Completion, RequestHook, ResponseHook, StructuredClient
 from extractor.config import Settings, load_settings
-from extractor.errors import ExtractionFailed, Usage
+from extractor.errors import ExtractionFailed, InputError, Usage
 from extractor.prompts import Prompt
 from extractor.schemas.meeting_report import MeetingReport, schema_hash
 
@@ -69,8 +70,12 @@ def _merged(first: Completion, second: Completion) -> Completion:
 class Extractor:
     """Holds settings, prompt, cache and HTTP client, so repeated calls reuse them.
 
-    >>> extractor = Extractor(model="gpt-4o-mini")            # doctest: +SKIP
-    >>> report = extractor.extract(open("article.txt").read())  # doctest: +SKIP
+    Keyword arguments are `Settings` fields (model, base_url, prompt, ...) and override the
+    environment; an unknown name is a ConfigError. Safe to share between threads. Use it as a
+    context manager (`with` or `async with`) to close what it opened.
+
+    >>> with Extractor(model="gpt-4o-mini") as extractor:        # doctest: +SKIP
+    ...     report = extractor.extract(open("article.txt").read())
     """
 
     def __init__(
@@ -101,16 +106,27 @@ class Extractor:
     def fingerprint(self) -> str:
         return fingerprint(self.model, self.prompt.hash, self.schema_hash)
 
-    def clean(self, article: str) -> str:
-        return text.clean(article, max_chars=self.settings.max_input_chars)
+    def clean(self, article: str | bytes) -> str:
+        """The article as the model sees it; bytes are decoded as UTF-8 (with or without a
+        BOM) or UTF-16 with a BOM. Raises InputError for anything that is not an article."""
+        return text.clean(_as_text(article), max_chars=self.settings.max_input_chars)
 
-    def extract(self, article: str) -> MeetingReport:
+    def extract(self, article: str | bytes) -> MeetingReport:
+        """The article's MeetingReport (see `run` for what it raises)."""
         return self.run(article).report
 
-    async def aextract(self, article: str) -> MeetingReport:
+    async def aextract(self, article: str | bytes) -> MeetingReport:
+        """The async form of `extract`."""
         return (await self.arun(article)).report
 
-    def run(self, article: str) -> Extraction:
+    def run(self, article: str | bytes) -> Extraction:
+        """The article's report with what it took: tokens, HTTP attempts, latency, and
+        whether it came from the cache.
+
+        Raises InputError before any request (empty, binary, oversized or not text),
+        ConfigError when no endpoint is configured, and ExtractionFailed (ProviderError,
+        TruncatedOutput) when no valid report comes back.
+        """
         steps = self._steps(article)
         try:
             messages = next(steps)
@@ -124,7 +140,8 @@ class Extractor:
         except StopIteration as done:
             return done.value
 
-    async def arun(self, article: str) -> Extraction:
+    async def arun(self, article: str | bytes) -> Extraction:
+        """The async form of `run`; calls on one event loop share its HTTP connections."""
         steps = self._steps(article)
         try:
             messages = next(steps)
@@ -171,15 +188,39 @@ class Extractor:
         return bool(grounding.ungrounded) and self.settings.grounding_reasks > 0
 
     def close(self) -> None:
+        """Close the HTTP client and the cache; a later call opens them again."""
         if self._client is not None:
             self._client.close()
         if self._cache is not None:
             self._cache.close()
 
     async def aclose(self) -> None:
+        """The async form of `close`."""
         if self._client is not None:
             await self._client.aclose()
         self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     # -- steps
 
@@ -264,3 +305,11 @@ class Extractor:
             prompt_hash=self.prompt.hash,
             schema_hash=self.schema_hash,
         )
+
+
+def _as_text(article: object) -> str:
+    if isinstance(article, str):
+        return article
+    if isinstance(article, bytes | bytearray | memoryview):
+        return text.decode(bytes(article))  # as the CLI reads files
+    raise InputError(f"the article must be str or bytes, not {type(article).__name__}")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib.metadata
+import importlib.resources
 import inspect
 import os
 import subprocess
 import sys
 import threading
+import tomllib
 import warnings
 
 import openai
@@ -18,13 +21,14 @@ import extractor
 from extractor import (
     ConfigError,
     ExtractionFailed,
+    Extractor,
     ExtractorError,
     InputError,
     MeetingReport,
     aextract_report,
     extract_report,
 )
-from tests.conftest import ARTICLE, VALID_REPORT, answer_with
+from tests.conftest import ARTICLE, ROOT, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI, Reply, error_body
 
 PUBLIC = {
@@ -152,9 +156,11 @@ def test_bad_input_is_refused_before_any_request(settings_env: FakeOpenAI) -> No
     assert settings_env.chat_requests == []
 
 
-def test_without_endpoint_is_config_error() -> None:
-    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+def test_without_endpoint_is_config_error_that_offers_the_offline_baseline() -> None:
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY") as caught:
         extract_report(ARTICLE)
+    assert 'backend="rules"' in str(caught.value)
+    assert "EXTRACTOR_BACKEND=rules" in str(caught.value)
 
 
 def test_invalid_setting_override_is_config_error(settings_env: FakeOpenAI) -> None:
@@ -201,7 +207,7 @@ def test_threads_starting_at_once_share_one_http_client(
 
     def call(n: int) -> None:
         start.wait()
-        extract_report(f"{ARTICLE} ({n})")
+        extract_report(ARTICLE, use_cache=False)
 
     threads = [threading.Thread(target=call, args=(n,)) for n in range(16)]
     for thread in threads:
@@ -248,3 +254,89 @@ def test_failing_endpoint_prints_nothing_and_the_error_counts_every_attempt(tmp_
     assert "kept failing: HTTP 500" in done.stdout
     assert "after 4 attempts" in done.stdout
     assert len(server.chat_requests) == 4
+
+
+# -- arguments and input types
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("modle", "model"), ("temprature", "temperature"), ("usecache", "use_cache")],
+)
+def test_unknown_setting_names_the_closest_one(
+    settings_env: FakeOpenAI, typo: str, meant: str
+) -> None:
+    expected = rf"unknown setting '{typo}' \(did you mean '{meant}'\?\)"
+    with pytest.raises(ConfigError, match=expected):
+        extract_report(ARTICLE, **{typo: 0})
+    with pytest.raises(ConfigError, match=expected):
+        asyncio.run(aextract_report(ARTICLE, **{typo: 0}))
+    with pytest.raises(ConfigError, match=expected):
+        Extractor(**{typo: 0})
+    assert settings_env.chat_requests == []
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        ARTICLE.encode(),
+        b"\xef\xbb\xbf" + ARTICLE.encode(),
+        ARTICLE.encode("utf-16"),  # with its BOM
+    ],
+    ids=["utf-8", "utf-8 with BOM", "utf-16"],
+)
+def test_bytes_are_decoded_as_the_cli_does(settings_env: FakeOpenAI, encoded: bytes) -> None:
+    assert extract_report(encoded) == extract_report(ARTICLE)
+    assert len(settings_env.chat_requests) == 1  # the same cleaned text: one cache entry
+
+
+@pytest.mark.parametrize(
+    ("article", "message"),
+    [
+        (b"Huy\xe1\xbb\x87n \xff\xfe\xfd", "not UTF-8"),
+        (None, "must be str or bytes, not NoneType"),
+        (42, "must be str or bytes, not int"),
+        (["a", "list"], "must be str or bytes, not list"),
+    ],
+)
+def test_other_inputs_are_input_errors(
+    settings_env: FakeOpenAI, article: object, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        extract_report(article)  # type: ignore[arg-type]
+    assert settings_env.chat_requests == []
+
+
+# -- conventions
+
+
+def test_version_comes_from_the_installed_package() -> None:
+    assert extractor.__version__ == importlib.metadata.version("vn-meeting-extractor")
+
+
+def test_package_ships_a_py_typed_marker() -> None:
+    assert importlib.resources.files("extractor").joinpath("py.typed").is_file()
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "py.typed" in config["tool"]["setuptools"]["package-data"]["extractor"]
+
+
+def test_public_methods_are_documented() -> None:
+    for name in ("run", "arun", "extract", "aextract", "close", "aclose", "clean"):
+        assert inspect.getdoc(getattr(Extractor, name)), name
+
+
+def test_extractor_is_a_context_manager_that_closes_its_client(settings_env: FakeOpenAI) -> None:
+    with Extractor() as extractor_:
+        assert extractor_.extract(ARTICLE).indicators[0].value == 3947
+        client = extractor_._client
+        assert client is not None and client._sync is not None
+    assert client._sync is None  # closed on the way out
+
+
+async def test_extractor_is_an_async_context_manager(settings_env: FakeOpenAI) -> None:
+    async with Extractor(use_cache=False) as extractor_:
+        first = await extractor_.aextract(ARTICLE)
+        second = await extractor_.aextract(ARTICLE)
+    assert first == second
+    assert len(settings_env.chat_requests) == 2
+    assert extractor_._client is not None and not extractor_._client._async
