@@ -19,6 +19,7 @@ import contextlib
 import email.utils
 import functools
 import logging
+import ssl
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -189,7 +190,7 @@ class StructuredClient:
                 hooks = {"request": [self._clock.start], "response": [self._clock.watch]}
                 if self._on_response is not None:
                     hooks["response"].append(self._observe)
-                http = openai.DefaultHttpxClient(event_hooks=hooks)
+                http = openai.DefaultHttpxClient(verify=_tls(), event_hooks=hooks)
                 raw = openai.OpenAI(http_client=http, **self._client_args())
                 self._sync = instructor.from_openai(raw, mode=self._mode())
             return self._sync
@@ -202,7 +203,7 @@ class StructuredClient:
         if self._on_response is not None:
             responses.append(self._aobserve)
         hooks = {"request": [*requests, self._clock.astart], "response": responses}
-        http = openai.DefaultAsyncHttpxClient(event_hooks=hooks)
+        http = openai.DefaultAsyncHttpxClient(verify=_tls(), event_hooks=hooks)
         raw = openai.AsyncOpenAI(http_client=http, **self._client_args())
         return instructor.from_openai(raw, mode=self._mode())
 
@@ -332,6 +333,13 @@ class StructuredClient:
 
     async def aclose(self) -> None:
         self.close()
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every client: loading the CA bundle takes ~40 ms, and an async
+    client is built for each event loop (the environment's SSL_CERT_FILE is read once)."""
+    return httpx2.create_ssl_context()
 
 
 def _split_query(base_url: str | None) -> tuple[str | None, dict[str, str] | None]:

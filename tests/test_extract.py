@@ -172,7 +172,7 @@ def test_request_timeout_bounds_a_whole_request_not_each_read(settings_env: Fake
     started = time.perf_counter()
     with pytest.raises(ProviderError, match="timed out") as caught:
         Extractor(request_timeout=0.25, transport_attempts=1).run(ARTICLE)
-    assert 0.25 <= time.perf_counter() - started < 0.7
+    assert 0.25 <= time.perf_counter() - started < 1
     assert caught.value.attempts == 1
 
 
@@ -180,6 +180,6 @@ def test_transport_deadline_bounds_every_try_together(settings_env: FakeOpenAI) 
     settings_env.default = drip(5, every=0.05)
     started = time.perf_counter()
     with pytest.raises(ProviderError, match="timed out"):
-        Extractor(request_timeout=0.25, transport_deadline=0.6, transport_attempts=50).run(ARTICLE)
-    assert 0.55 <= time.perf_counter() - started < 1.1
+        Extractor(request_timeout=0.15, transport_deadline=0.4, transport_attempts=50).run(ARTICLE)
+    assert 0.35 <= time.perf_counter() - started < 1.2
     assert 2 <= len(settings_env.chat_requests) <= 4
