@@ -6,9 +6,14 @@ report = extract_report(article_text)        # -> MeetingReport, or raises Extra
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from extractor.errors import (
@@ -24,6 +29,14 @@ from extractor.errors import (
 )
 from extractor.extract import Extraction, Extractor
 from extractor.schemas.meeting_report import MeetingReport
+
+try:
+    __version__ = version("vn-meeting-extractor")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"
+
+# A library logs and lets the application decide where that goes; it prints nothing itself.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "CassetteMissing",
@@ -42,31 +55,66 @@ __all__ = [
     "extract_report",
 ]
 
-_extractors: OrderedDict[tuple, Extractor] = OrderedDict()
+
+@dataclass
+class _Shared:
+    """A shared Extractor and how many calls are using it right now."""
+
+    extractor: Extractor
+    users: int = 0
+    evicted: bool = False
+
+
+_extractors: OrderedDict[tuple, _Shared] = OrderedDict()
 _lock = threading.Lock()
-_KEEP = 8  # configurations kept open; the least recently used beyond that is closed
+_KEEP = 8  # configurations kept open; the least recently used beyond that is closed when idle
 
 
-def _shared_extractor(overrides: dict[str, Any]) -> Extractor:
+@contextmanager
+def _shared_extractor(overrides: dict[str, Any]) -> Iterator[Extractor]:
     """One Extractor per configuration, so repeated calls reuse connections and the cache.
 
-    The environment is part of the key: changing EXTRACTOR_* or OPENAI_* takes effect.
+    The environment is part of the key: changing EXTRACTOR_* or OPENAI_* takes effect. An
+    Extractor pushed out of the few kept is closed by the last call still using it, never
+    under a call in flight.
     """
     environment = tuple(
         sorted((k, v) for k, v in os.environ.items() if k.startswith(("EXTRACTOR_", "OPENAI_")))
     )
     key = (tuple(sorted((k, repr(v)) for k, v in overrides.items())), environment)
     with _lock:
-        if key not in _extractors:
-            _extractors[key] = Extractor(**overrides)
-            while len(_extractors) > _KEEP:
-                _extractors.popitem(last=False)[1].close()
+        shared = _extractors.get(key)
+        if shared is None:
+            shared = _extractors[key] = _Shared(Extractor(**overrides))
         _extractors.move_to_end(key)
-        return _extractors[key]
+        shared.users += 1
+        idle = _evict_beyond(_KEEP)
+    for old in idle:
+        old.extractor.close()
+    try:
+        yield shared.extractor
+    finally:
+        with _lock:
+            shared.users -= 1
+            last = shared.evicted and shared.users == 0
+        if last:
+            shared.extractor.close()
+
+
+def _evict_beyond(keep: int) -> list[_Shared]:
+    """Drop the least recently used configurations (caller holds the lock); returns those
+    that nobody is using, to close now. The others close when their last call ends."""
+    idle = []
+    while len(_extractors) > keep:
+        _, old = _extractors.popitem(last=False)
+        old.evicted = True
+        if old.users == 0:
+            idle.append(old)
+    return idle
 
 
 def extract_report(
-    text: str,
+    text: str | bytes,
     *,
     prompt: str | None = None,
     model: str | None = None,
@@ -75,18 +123,20 @@ def extract_report(
 ) -> MeetingReport:
     """Extract one article's MeetingReport.
 
-    `prompt` is a prompt id from prompts/ (default: EXTRACTOR_PROMPT or v1-zero-shot); `model`
-    and any other `Settings` field override the environment. Raises InputError before any
-    request for empty, binary or oversized text, ConfigError when no endpoint is configured,
-    and ExtractionFailed (with attempts, tokens and the last raw reply) when no valid report
-    comes back.
+    `text` is the article as text, or as bytes in UTF-8 (with or without a BOM) or UTF-16 with
+    a BOM. `prompt` is a prompt id from prompts/ (default: EXTRACTOR_PROMPT or v1-zero-shot);
+    `model` and any other `Settings` field override the environment, and an unknown name is a
+    ConfigError. Raises InputError before any request for empty, binary, oversized or
+    undecodable text, ConfigError when no endpoint is configured, and ExtractionFailed (with
+    attempts, tokens and the last raw reply) when no valid report comes back.
     """
     overrides = {"prompt": prompt, "model": model, "use_cache": use_cache, **settings}
-    return _shared_extractor(_given(overrides)).extract(text)
+    with _shared_extractor(_given(overrides)) as extractor:
+        return extractor.extract(text)
 
 
 async def aextract_report(
-    text: str,
+    text: str | bytes,
     *,
     prompt: str | None = None,
     model: str | None = None,
@@ -95,7 +145,8 @@ async def aextract_report(
 ) -> MeetingReport:
     """The async form of `extract_report`."""
     overrides = {"prompt": prompt, "model": model, "use_cache": use_cache, **settings}
-    return await _shared_extractor(_given(overrides)).aextract(text)
+    with _shared_extractor(_given(overrides)) as extractor:
+        return await extractor.aextract(text)
 
 
 def _given(overrides: dict[str, Any]) -> dict[str, Any]:

@@ -40,6 +40,25 @@ class CacheKey:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+class _DamagedCache(ConfigError):
+    """The cache's database file is not a database (or not one diskcache can use)."""
+
+
+_reported_damaged: set[Path] = set()
+
+
+def open_cache(directory: Path) -> ReportCache | None:
+    """The cache in `directory`, or None when its database is damaged: the cache saves tokens,
+    it is not needed to extract, so that is one warning per directory and a run without it."""
+    try:
+        return ReportCache(directory)
+    except _DamagedCache as error:
+        if directory not in _reported_damaged:
+            _reported_damaged.add(directory)
+            log.warning("%s; running without the cache (delete the file to start afresh)", error)
+        return None
+
+
 class ReportCache:
     """Thread- and process-safe (diskcache over SQLite); errors degrade to misses."""
 
@@ -47,6 +66,10 @@ class ReportCache:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             self._cache = diskcache.Cache(str(directory))
+        except sqlite3.OperationalError as error:  # cannot open or lock: a setup problem
+            raise ConfigError(f"cannot open cache directory {directory}: {error}") from None
+        except sqlite3.DatabaseError as error:  # "file is not a database", "malformed"
+            raise _DamagedCache(f"the cache in {directory} is damaged ({error})") from None
         except (OSError, sqlite3.Error) as error:
             raise ConfigError(f"cannot open cache directory {directory}: {error}") from None
         self.directory = directory

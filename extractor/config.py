@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, register_secret
 
 Mode = Literal["tools", "json", "md_json", "json_schema"]
 
@@ -60,13 +61,22 @@ class Settings(BaseSettings):
     retry_backoff: float = Field(default=0.5, ge=0, description="first backoff, seconds")
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
+    @field_validator("api_key")
+    @classmethod
+    def _mask_everywhere(cls, key: SecretStr | None) -> SecretStr | None:
+        # Whatever its shape, the configured key is masked in every message from now on.
+        if key is not None:
+            register_secret(key.get_secret_value())
+        return key
+
     def require_endpoint(self) -> None:
         """Fail before any request when there is nowhere to send it."""
         if self.base_url is None and self.api_key is None:
             raise ConfigError(
                 "no model endpoint configured: set OPENAI_API_KEY for OpenAI, or "
                 "EXTRACTOR_BASE_URL for another OpenAI-compatible server "
-                "(e.g. http://127.0.0.1:8765/v1)"
+                "(e.g. http://127.0.0.1:8765/v1); or run offline with the rules baseline "
+                '(backend="rules", EXTRACTOR_BACKEND=rules)'
             )
 
     def price(self, model: str | None = None) -> tuple[float, float]:
@@ -78,7 +88,9 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from arguments and environment; a bad value is a ConfigError, not a traceback."""
+    """Settings from arguments and environment; a bad value or an unknown name is a
+    ConfigError, not a traceback or a silently ignored typo."""
+    _check_names(overrides)
     given = {key: value for key, value in overrides.items() if value is not None}
     try:
         return Settings(**given)
@@ -89,3 +101,13 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
+
+
+def _check_names(overrides: dict[str, Any]) -> None:
+    known = sorted(Settings.model_fields)
+    for name in overrides:
+        if name not in Settings.model_fields:
+            close = difflib.get_close_matches(name, known, n=3)
+            close.sort(key=lambda c: sorted(c) != sorted(name))  # swapped letters: likeliest
+            hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(known)
+            raise ConfigError(f"unknown setting {name!r} ({hint})")

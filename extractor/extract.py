@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, replace
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from extractor import ground, prompts, rules, text
-from extractor.cache import CacheKey, ReportCache
+from extractor.cache import CacheKey, open_cache
 from extractor.client import Completion, RequestHook, ResponseHook, StructuredClient
 from extractor.config import Settings, load_settings
-from extractor.errors import ExtractionFailed, Usage
+from extractor.errors import ExtractionFailed, InputError, Usage
 from extractor.prompts import Prompt
 from extractor.schemas.meeting_report import MeetingReport, schema_hash
 
@@ -68,8 +70,12 @@ def _merged(first: Completion, second: Completion) -> Completion:
 class Extractor:
     """Holds settings, prompt, cache and HTTP client, so repeated calls reuse them.
 
-    >>> extractor = Extractor(model="gpt-4o-mini")            # doctest: +SKIP
-    >>> report = extractor.extract(open("article.txt").read())  # doctest: +SKIP
+    Keyword arguments are `Settings` fields (model, base_url, prompt, ...) and override the
+    environment; an unknown name is a ConfigError. Safe to share between threads. Use it as a
+    context manager (`with` or `async with`) to close what it opened.
+
+    >>> with Extractor(model="gpt-4o-mini") as extractor:        # doctest: +SKIP
+    ...     report = extractor.extract(open("article.txt").read())
     """
 
     def __init__(
@@ -84,11 +90,12 @@ class Extractor:
         self.settings = settings or load_settings(**overrides)
         self.prompt: Prompt = prompts.load(self.settings.prompt)
         self.schema_hash = schema_hash()
-        self._cache = ReportCache(self.settings.cache_dir) if self.settings.use_cache else None
+        self._cache = open_cache(self.settings.cache_dir) if self.settings.use_cache else None
         self._on_response = on_response
         self._before_request = before_request
         self.refresh = refresh  # skip cache reads (still write): a forced re-extraction
         self._client: StructuredClient | None = None
+        self._client_lock = threading.Lock()
 
     @property
     def model(self) -> str:
@@ -99,16 +106,27 @@ class Extractor:
     def fingerprint(self) -> str:
         return fingerprint(self.model, self.prompt.hash, self.schema_hash)
 
-    def clean(self, article: str) -> str:
-        return text.clean(article, max_chars=self.settings.max_input_chars)
+    def clean(self, article: str | bytes) -> str:
+        """The article as the model sees it; bytes are decoded as UTF-8 (with or without a
+        BOM) or UTF-16 with a BOM. Raises InputError for anything that is not an article."""
+        return text.clean(_as_text(article), max_chars=self.settings.max_input_chars)
 
-    def extract(self, article: str) -> MeetingReport:
+    def extract(self, article: str | bytes) -> MeetingReport:
+        """The article's MeetingReport (see `run` for what it raises)."""
         return self.run(article).report
 
-    async def aextract(self, article: str) -> MeetingReport:
+    async def aextract(self, article: str | bytes) -> MeetingReport:
+        """The async form of `extract`."""
         return (await self.arun(article)).report
 
-    def run(self, article: str) -> Extraction:
+    def run(self, article: str | bytes) -> Extraction:
+        """The article's report with what it took: tokens, HTTP attempts, latency, and
+        whether it came from the cache.
+
+        Raises InputError before any request (empty, binary, oversized or not text),
+        ConfigError when no endpoint is configured, and ExtractionFailed (ProviderError,
+        TruncatedOutput) when no valid report comes back.
+        """
         steps = self._steps(article)
         try:
             messages = next(steps)
@@ -122,19 +140,25 @@ class Extractor:
         except StopIteration as done:
             return done.value
 
-    async def arun(self, article: str) -> Extraction:
+    async def arun(self, article: str | bytes) -> Extraction:
+        """The async form of `run`; calls on one event loop share its HTTP connections."""
         steps = self._steps(article)
         try:
             messages = next(steps)
-            while True:
-                try:
-                    answer = await self._structured_client().astructured(messages, MeetingReport)
-                except ExtractionFailed as failure:
-                    messages = steps.throw(failure)
-                else:
-                    messages = steps.send(answer)
-        except StopIteration as done:
+        except StopIteration as done:  # a cache hit or the rules: no client needed
             return done.value
+        client = self._structured_client()
+        async with client.session():  # one connection pool for the answer and its re-ask
+            try:
+                while True:
+                    try:
+                        answer = await client.astructured(messages, MeetingReport)
+                    except ExtractionFailed as failure:
+                        messages = steps.throw(failure)
+                    else:
+                        messages = steps.send(answer)
+            except StopIteration as done:
+                return done.value
 
     def _steps(self, article: str) -> Generator[Messages, Completion, Extraction]:
         """The whole pipeline, written once for both drivers: it yields the messages to send
@@ -164,15 +188,39 @@ class Extractor:
         return bool(grounding.ungrounded) and self.settings.grounding_reasks > 0
 
     def close(self) -> None:
+        """Close the HTTP client and the cache; a later call opens them again."""
         if self._client is not None:
             self._client.close()
         if self._cache is not None:
             self._cache.close()
 
     async def aclose(self) -> None:
+        """The async form of `close`."""
         if self._client is not None:
             await self._client.aclose()
         self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     # -- steps
 
@@ -197,11 +245,14 @@ class Extractor:
         return cleaned, key
 
     def _structured_client(self) -> StructuredClient:
-        if self._client is None:
-            self._client = StructuredClient(
-                self.settings, on_response=self._on_response, before_request=self._before_request
-            )
-        return self._client
+        with self._client_lock:  # threads starting at once share one client
+            if self._client is None:
+                self._client = StructuredClient(
+                    self.settings,
+                    on_response=self._on_response,
+                    before_request=self._before_request,
+                )
+            return self._client
 
     def _lookup(self, key: CacheKey) -> Extraction | None:
         if self._cache is None:
@@ -254,3 +305,11 @@ class Extractor:
             prompt_hash=self.prompt.hash,
             schema_hash=self.schema_hash,
         )
+
+
+def _as_text(article: object) -> str:
+    if isinstance(article, str):
+        return article
+    if isinstance(article, bytes | bytearray | memoryview):
+        return text.decode(bytes(article))  # as the CLI reads files
+    raise InputError(f"the article must be str or bytes, not {type(article).__name__}")

@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 from vcr.cassette import Cassette
+
+from extractor.errors import public_url as public_url  # compare.py names servers with it
+from extractor.errors import redact
 
 RecordMode = Literal["none", "new_episodes", "all"]
 _SECRET_HEADERS = (
@@ -31,7 +33,6 @@ _SECRET_HEADERS = (
     "cookie",
     "set-cookie",
 )
-_KEY_SHAPE = re.compile(rb"sk-[A-Za-z0-9_\-]{16,}")
 RECORD_COMMAND = "extractor compare --record"
 
 
@@ -51,14 +52,6 @@ def model_dir(root: Path, suite: str, model: str) -> Path:
 
 def cassette_path(root: Path, suite: str, model: str, prompt_id: str, article_id: str) -> Path:
     return model_dir(root, suite, model) / _safe(prompt_id) / f"{_safe(article_id)}.yaml"
-
-
-def public_url(url: str) -> str:
-    """The URL without user:password@ or a query string: those may carry credentials."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def write_info(directory: Path, info: RecordingInfo) -> None:
@@ -98,6 +91,7 @@ def _scrub_request(request):  # vcr's Request
     for name in list(request.headers):
         if name.lower().startswith("x-stainless") or name.lower() in _SECRET_HEADERS:
             del request.headers[name]
+    request.uri = redact(request.uri)  # user:password@; the body stays as sent, it is matched
     return request
 
 
@@ -107,8 +101,9 @@ def _scrub_response(response: dict) -> dict:
         if name.lower() in _SECRET_HEADERS or name.lower().startswith("openai-"):
             del headers[name]
     body = response.get("body", {})
-    if isinstance(body.get("string"), bytes):
-        body["string"] = _KEY_SHAPE.sub(b"sk-[redacted]", body["string"])
+    if isinstance(body.get("string"), bytes):  # a provider may echo the key in its reply
+        text = body["string"].decode("utf-8", "surrogateescape")
+        body["string"] = redact(text).encode("utf-8", "surrogateescape")
     return response
 
 

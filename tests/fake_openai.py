@@ -30,6 +30,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False
+    # Drip-feed: headers at once, then the body `drip_bytes` at a time every `drip_every` s.
+    drip_bytes: int = 0
+    drip_every: float = 0.0
 
 
 @dataclass
@@ -80,6 +83,17 @@ def completion(
             "total_tokens": sum(usage),
         },
     }
+
+
+def drip(seconds: float, *, every: float = 0.05, status: int = 200) -> Responder:
+    """A reply whose headers come at once and whose body trickles in over `seconds`."""
+
+    def respond(request: Request) -> Reply:
+        body = json.dumps(completion(request.body, content="{}")).encode()
+        chunks = max(1, round(seconds / every))
+        return Reply(status, body, drip_bytes=max(1, -(-len(body) // chunks)), drip_every=every)
+
+    return respond
 
 
 def error_body(message: str, kind: str = "server_error") -> dict:
@@ -333,7 +347,17 @@ class FakeOpenAI:
                     self.send_header(name, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(payload)
+                    if reply.drip_bytes:
+                        self._drip(payload, reply.drip_bytes, reply.drip_every)
+                    else:
+                        self.wfile.write(payload)
+
+            def _drip(self, payload: bytes, size: int, every: float) -> None:
+                self.wfile.flush()
+                for start in range(0, len(payload), size):
+                    time.sleep(every)
+                    self.wfile.write(payload[start : start + size])
+                    self.wfile.flush()
 
             do_GET = do_POST = _serve
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from pathlib import Path
 
 import diskcache
 import pytest
 
+from extractor import extract_report
 from extractor.cache import CacheKey, ReportCache
 from extractor.config import load_settings
 from extractor.errors import ConfigError
@@ -139,3 +141,22 @@ def test_no_api_key_in_the_cache_directory(server: FakeOpenAI, tmp_path: Path) -
     assert leaks == []
     # and not under its distinctive part alone either
     assert not any(b"SECRET-do-not-store" in path.read_bytes() for path in files)
+
+
+def test_a_cache_that_is_not_a_database_warns_once_and_the_run_goes_on(
+    settings_env: FakeOpenAI,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    garbage = tmp_path / "garbage-cache"
+    garbage.mkdir()
+    (garbage / "cache.db").write_bytes(b"this is not an SQLite database\n" * 100)
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(garbage))
+    first = extract_report(ARTICLE)
+    again = extract_report(ARTICLE, model="other-model")  # a second Extractor, same folder
+    assert first == again
+    assert len(settings_env.chat_requests) == 2  # nothing cached, nothing read
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "damaged" in warnings[0].getMessage() and "without the cache" in warnings[0].getMessage()

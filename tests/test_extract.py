@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
-from extractor import Extractor, InputError
+from extractor import Extractor, InputError, ProviderError
 from extractor.errors import ConfigError
 from tests.conftest import ARTICLE, VALID_REPORT, answer_with
-from tests.fake_openai import FakeOpenAI, Reply, error_body
+from tests.fake_openai import FakeOpenAI, Reply, drip, error_body
 
 
 def test_second_call_is_a_cache_hit_with_no_request(settings_env: FakeOpenAI) -> None:
@@ -164,3 +165,21 @@ def test_unreadable_retry_after_falls_back_to_backoff(settings_env: FakeOpenAI) 
         Reply(status=429, body=error_body("slow"), headers={"retry-after-ms": "-50"}),
     )
     assert Extractor().run(ARTICLE).attempts == 3
+
+
+def test_request_timeout_bounds_a_whole_request_not_each_read(settings_env: FakeOpenAI) -> None:
+    settings_env.default = drip(5, every=0.05)  # a few bytes now and then, never a quiet 0.25 s
+    started = time.perf_counter()
+    with pytest.raises(ProviderError, match="timed out") as caught:
+        Extractor(request_timeout=0.25, transport_attempts=1).run(ARTICLE)
+    assert 0.25 <= time.perf_counter() - started < 1
+    assert caught.value.attempts == 1
+
+
+def test_transport_deadline_bounds_every_try_together(settings_env: FakeOpenAI) -> None:
+    settings_env.default = drip(5, every=0.05)
+    started = time.perf_counter()
+    with pytest.raises(ProviderError, match="timed out"):
+        Extractor(request_timeout=0.15, transport_deadline=0.4, transport_attempts=50).run(ARTICLE)
+    assert 0.35 <= time.perf_counter() - started < 1.2
+    assert 2 <= len(settings_env.chat_requests) <= 4

@@ -9,10 +9,10 @@ import pytest
 from extractor import recording
 from extractor.compare import replay_settings
 from extractor.config import load_settings
-from extractor.errors import CassetteMissing, ExtractionFailed
+from extractor.errors import CassetteMissing, ExtractionFailed, ProviderError
 from extractor.extract import Extractor
 from tests.conftest import ARTICLE, ROOT, SEEDS, VALID_REPORT, answer_with
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Reply, error_body
 
 CASSETTES = ROOT / "cassettes"
 RECORDED = sorted(CASSETTES.glob("seeds/*/*/*.yaml"))
@@ -38,6 +38,18 @@ def test_recording_strips_credentials_and_replays_offline(tmp_path: Path) -> Non
         replayed = Extractor(offline).extract(ARTICLE)
         assert tape.all_played
     assert replayed == recorded
+
+
+def test_recording_strips_a_key_of_any_shape_echoed_by_the_provider(tmp_path: Path) -> None:
+    tape_path, key = tmp_path / "tape.yaml", "gw-Tok3n_odd.shape/with+chars"
+    body = error_body(f"Incorrect API key provided: {key}", "invalid_request_error")
+    with FakeOpenAI(default=lambda request: Reply(401, body)) as server:
+        settings = load_settings(base_url=server.base_url, model="m", api_key=key, use_cache=False)
+        with recording.cassette(tape_path, "new_episodes"), pytest.raises(ProviderError):
+            Extractor(settings).extract(ARTICLE)
+    saved = tape_path.read_text(encoding="utf-8")
+    assert "Incorrect API key provided" in saved  # the reply was recorded
+    assert key not in saved and "Tok3n" not in saved
 
 
 def test_changed_prompt_misses_instead_of_replaying_an_old_answer(tmp_path: Path) -> None:
