@@ -26,7 +26,7 @@ import instructor  # noqa: E402
 import openai  # noqa: E402
 from tenacity import AsyncRetrying, stop_after_attempt, wait_random_exponential  # noqa: E402
 
-from extractor.batch import Batch, BatchOptions  # noqa: E402
+from extractor.batch.run import Batch, BatchOptions  # noqa: E402
 from extractor.config import load_settings  # noqa: E402
 from extractor.schemas.meeting_report import MeetingReport  # noqa: E402
 from tests.conftest import ARTICLE, VALID_REPORT, answer_with  # noqa: E402

@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from extractor.align import align
-from extractor.ground import ground, iter_grounded
+from extractor.grounding.align import align
+from extractor.grounding.ground import ground, iter_grounded
 from extractor.schemas.meeting_report import MeetingReport
-from extractor.text import clean
+from extractor.text.cleaning import clean
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 200

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 import openai  # noqa: E402
 
 from extractor import extract_report, tokens  # noqa: E402
-from extractor.prompts import load  # noqa: E402
-from extractor.text import clean  # noqa: E402
+from extractor.llm.prompts import load  # noqa: E402
+from extractor.text.cleaning import clean  # noqa: E402
 from tests.conftest import ARTICLE, VALID_REPORT, answer_with  # noqa: E402
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 

@@ -27,7 +27,7 @@ from extractor.errors import (
     TruncatedOutput,
     Usage,
 )
-from extractor.extract import Extraction, Extractor
+from extractor.pipeline import Extraction, Extractor
 from extractor.schemas.meeting_report import MeetingReport
 
 try:

@@ -15,9 +15,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from extractor import compare, export, review_site, score, text
-from extractor import prompts as prompts_module
-from extractor.batch import REPORTS_NAME, Batch, BatchOptions, Progress, Summary, dry_run_lines
+from extractor import text
+from extractor.batch import export
+from extractor.batch.run import REPORTS_NAME, Batch, BatchOptions, Progress, Summary, dry_run_lines
+from extractor.batch.store import DB_NAME, Store
 from extractor.config import Settings, load_settings
 from extractor.errors import (
     ConfigError,
@@ -25,9 +26,11 @@ from extractor.errors import (
     ExtractorError,
     InputError,
 )
-from extractor.extract import Extractor
-from extractor.store import DB_NAME, Store
-from extractor.tokens import EXPECTED_OUTPUT_TOKENS
+from extractor.evaluate import compare, score
+from extractor.llm import prompts as prompts_module
+from extractor.llm.tokens import EXPECTED_OUTPUT_TOKENS
+from extractor.pipeline import Extractor
+from extractor.review import site as review_site
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 failure (batch over --max-failure-rate, a compare regression, "

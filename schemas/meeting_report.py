@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from extractor import normalize
+from extractor.text import normalize
 
 MeetingKind = Literal[
     "periodic_review",  # sơ kết

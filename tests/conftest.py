@@ -59,6 +59,20 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_shared_extractors() -> Iterator[None]:
+    """`extract_report` keeps Extractors between calls; a test starts with none of them."""
+    import extractor
+
+    def close_all() -> None:
+        while extractor._extractors:
+            extractor._extractors.popitem()[1].extractor.close()
+
+    close_all()
+    yield
+    close_all()
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only loopback: a test that reaches for the internet fails loudly."""
     real_connect = socket.socket.connect

@@ -91,6 +91,6 @@ def test_errors_name_the_endpoint_without_its_credentials(
     assert caught.value.endpoint == f"POST http://{host}/v1/chat/completions"
     for text in (message, caplog.text):
         assert "pa55word" not in text and "QSECRET" not in text and "user:" not in text
-    attempts = [r.getMessage() for r in caplog.records if r.name == "extractor.client"]
+    attempts = [r.getMessage() for r in caplog.records if r.name == "extractor.llm.client"]
     assert len([line for line in attempts if "HTTP 500" in line and "retrying in" in line]) == 3
     assert "giving up" in attempts[-1]

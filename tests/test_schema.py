@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -203,56 +201,6 @@ def test_grounding_fields_are_not_in_the_schema_the_model_sees() -> None:
 def test_grounding_fields_still_exist_on_the_models() -> None:
     for model in (Person, Speaker, Resolution, Indicator):
         assert set(model.model_fields) >= GROUNDING_FIELDS, model.__name__
-
-
-# ---------------------------------------------------------------- (4) imports
-
-
-def _allowed(module: str) -> bool:
-    top = module.split(".")[0]
-    return top in sys.stdlib_module_names or top == "pydantic" or module == "extractor.normalize"
-
-
-def test_schema_module_imports_only_stdlib_pydantic_and_normalize() -> None:
-    tree = ast.parse(SOURCE_FILE.read_text(encoding="utf-8"), filename=str(SOURCE_FILE))
-    imported: list[str] = []
-    offending: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                imported.append(alias.name)
-                if not _allowed(alias.name):
-                    offending.append(f"line {node.lineno}: import {alias.name}")
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                offending.append(f"line {node.lineno}: relative import")
-                continue
-            module = node.module or ""
-            for alias in node.names:
-                # "from extractor import normalize" names the module extractor.normalize
-                full = f"{module}.{alias.name}" if module == "extractor" else module
-                imported.append(full)
-                if not _allowed(full):
-                    offending.append(f"line {node.lineno}: from {module} import {alias.name}")
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name | ast.Attribute)
-            and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("__import__",
-                                                                              "import_module")
-        ):  # fmt: skip
-            offending.append(f"line {node.lineno}: dynamic import")
-    assert "pydantic" in imported and "extractor.normalize" in imported  # the walk works
-    assert offending == [], (
-        "schemas/meeting_report.py may import only the standard library, pydantic and "
-        f"extractor.normalize: {offending}"
-    )
-
-
-def test_the_import_check_catches_a_forbidden_import() -> None:
-    assert not _allowed("extractor.text")
-    assert not _allowed("instructor")
-    assert not _allowed("openai")
-    assert _allowed("datetime") and _allowed("pydantic.json_schema")
 
 
 # ---------------------------------------------------------------- (5) gold

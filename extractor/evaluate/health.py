@@ -15,7 +15,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractor.night_stats import NightStats
+from extractor.batch.stats import NightStats
 
 MAD_TO_SIGMA = 1.4826  # MAD times this estimates a normal standard deviation
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from extractor.normalize import fold
 from extractor.schemas.meeting_report import Meeting, MeetingReport, Person
+from extractor.text.normalize import fold
 
 Verdict = Literal["agree", "differ", "only_model", "only_rules", "empty"]
 PEOPLE_OVERLAP = 0.5  # two lists of people agree when they share half their names (Jaccard)

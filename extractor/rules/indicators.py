@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from extractor import normalize as nz
 from extractor.rules import quantities as qt
 from extractor.schemas.meeting_report import Indicator
+from extractor.text import normalize as nz
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor import normalize as nz
 from extractor.rules.dates import (
     DateMention,
     find_bare_dates,
@@ -20,6 +19,7 @@ from extractor.rules.dates import (
     parse_ordinal,
 )
 from extractor.rules.page import Sentence
+from extractor.text import normalize as nz
 
 _GATHERING = re.compile(
     r"(?<!\w)(?:hội nghị|kỳ họp|kì họp|phiên họp|cuộc họp|buổi họp|họp(?!\s+báo)|"

@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from extractor import normalize as nz
+from extractor.text import normalize as nz
 
 
 def _folded(names: str) -> frozenset[str]:

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractor import normalize as nz
 from extractor.rules.dates import find_dates, parse_date, read_stamp
 from extractor.rules.names import is_syllable
+from extractor.text import normalize as nz
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extractor import normalize as nz
 from extractor.rules.dates import find_dates
 from extractor.rules.names import (
     AFTER_TITLES,
@@ -25,6 +24,7 @@ from extractor.rules.names import (
 )
 from extractor.rules.page import Sentence
 from extractor.schemas.meeting_report import Person, Speaker
+from extractor.text import normalize as nz
 
 # ---------------------------------------------------------------- mentions
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from extractor import normalize as nz
 from extractor.rules.names import FAMILY_NAMES
 from extractor.schemas.meeting_report import Locality, Meeting
+from extractor.text import normalize as nz
 
 _PLACE_NAME = r"(?=(?P<name>[^\W\d_]+(?:\s+[^\W\d_]+){1,3}))"  # a lookahead: may overlap
 _DISTRICT = re.compile(rf"(?<!\w)(?:huyện|thị xã|quận)(?:\s+(?:ủy|uỷ))?\s+{_PLACE_NAME}", re.I)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractor.normalize import NUMBER_PATTERN, fold, nfc, number_value
+from extractor.text.normalize import NUMBER_PATTERN, fold, nfc, number_value
 
 # The unit of a quantity is the longest of these measure words right after the number, plus
 # "/người/năm"-style rates. A word not listed ends the unit (and leaves it empty): the stop is

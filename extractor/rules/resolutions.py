@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractor import normalize as nz
 from extractor.rules.dates import parse_date
 from extractor.rules.page import Sentence
 from extractor.schemas.meeting_report import Resolution
+from extractor.text import normalize as nz
 
 _CITED = re.compile(r"(?<!\w)(?:Nghị quyết|Kết luận)\s+(?:số\s+)?(?=\d)")
 _ISSUER = re.compile(

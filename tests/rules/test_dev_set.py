@@ -9,10 +9,10 @@ from functools import cache
 
 import pytest
 
-from extractor.accuracy import key_field_counts
+from extractor.evaluate.accuracy import key_field_counts
 from extractor.rules import extract_rules
 from extractor.schemas.meeting_report import MeetingReport
-from extractor.text import clean
+from extractor.text.cleaning import clean
 from tests.conftest import ROOT
 
 DEV = ROOT / "seeds" / "dev"

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.normalize import fold
 from extractor.rules import extract_rules, split_sentences
 from extractor.schemas.meeting_report import Indicator, MeetingReport
-from extractor.text import clean
+from extractor.text.cleaning import clean
+from extractor.text.normalize import fold
 from tests.conftest import GOLD, SEEDS
 
 SEED_IDS = sorted(path.stem for path in SEEDS.glob("*.txt"))

@@ -1,0 +1,474 @@
+"""One structured call to an OpenAI-compatible endpoint: the only module that imports openai
+and instructor, and the one place their errors become ours.
+
+Retries live at two layers that never overlap:
+- transport failures (429, 5xx, timeouts, dropped connections) are retried here, with tenacity,
+  bounded in attempts and in total time, honouring Retry-After; the SDK's own retries are off;
+- validation failures are re-asked by instructor with the error fed back, `reasks` times.
+Truncated output (finish_reason "length") is neither: it fails at once.
+
+Time is bounded on the wire (see deadline.py): one HTTP request, connect to last byte, gets at
+most `request_timeout` seconds, and one structured call, every try and re-ask, at most
+`transport_deadline`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import functools
+import logging
+import ssl
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+import httpx2
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
+from pydantic import BaseModel
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from extractor.config import Settings
+from extractor.errors import (
+    CassetteMissing,
+    ConfigError,
+    ExtractionFailed,
+    ProviderError,
+    TruncatedOutput,
+    Usage,
+    public_url,
+    redact,
+    register_secret,
+)
+from extractor.llm import deadline, library_logs
+
+library_logs.guard()  # the libraries imported above now exist
+log = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+ResponseHook = Callable[[int, Mapping[str, str]], None]  # status, headers
+RequestHook = Callable[[Any], Awaitable[None]]  # awaited before every async HTTP request, given it
+
+_MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+}
+_TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529}
+_MAX_RETRY_AFTER = 120.0
+_OPENAI_URL = "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True)
+class Completion(Generic[T]):
+    """A validated value with what it cost: HTTP attempts, provider-reported tokens, latency."""
+
+    value: T
+    usage: Usage
+    attempts: int
+    latency: float
+
+
+@dataclass
+class _CallRecord:
+    """What instructor's hooks saw during one structured call (all its HTTP attempts)."""
+
+    endpoint: str
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    last_raw: str | None = None
+    finish_reason: str | None = None
+
+    def hooks(self) -> Hooks:
+        hooks = Hooks()
+        hooks.on("completion:kwargs", self._on_request)
+        hooks.on("completion:response", self._on_response)
+        hooks.on("parse:error", self._on_invalid)
+        return hooks
+
+    def _on_request(self, *args: Any, **kwargs: Any) -> None:
+        self.attempts += 1
+
+    def _on_response(self, response: Any) -> None:
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self.usage += Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        choice = response.choices[0] if getattr(response, "choices", None) else None
+        if choice is not None:
+            self.finish_reason = choice.finish_reason
+            self.last_raw = _raw_text(choice.message)
+
+    def _on_invalid(self, error: Exception, *args: Any, **kwargs: Any) -> None:
+        last = kwargs.get("is_last_attempt")
+        log.info(
+            "%s: reply %d did not validate; %s",
+            self.endpoint,
+            self.attempts,
+            "giving up" if last else "re-asking with the error",
+        )
+
+
+class _Transient(Exception):
+    """A failure worth another try after `retry_after` seconds (None: use backoff)."""
+
+    def __init__(self, cause: Exception, retry_after: float | None) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+        self.retry_after = retry_after
+
+
+@dataclass
+class _LoopClient:
+    client: instructor.AsyncInstructor
+    users: int = 0
+
+
+class StructuredClient:
+    """Holds the HTTP clients; `structured` and `astructured` make one validated call each.
+
+    One sync client, built on first use; one async client per event loop, shared by the calls
+    in flight on that loop and closed when the last of them ends (an async client cannot
+    outlive its loop, and `asyncio.run` makes a new loop each time)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_response: ResponseHook | None = None,
+        before_request: RequestHook | None = None,
+    ) -> None:
+        settings.require_endpoint()
+        self.settings = settings
+        self.endpoint = "POST " + public_url(
+            (settings.base_url or _OPENAI_URL).split("?")[0].rstrip("/") + "/chat/completions"
+        )
+        self._on_response = on_response
+        self._before_request = before_request
+        self._clock = deadline.RequestClock(settings.request_timeout)
+        self._lock = threading.Lock()
+        self._sync: instructor.Instructor | None = None
+        self._async: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
+
+    # -- clients are built lazily: a cache hit never opens a connection
+    def _client_args(self) -> dict[str, Any]:
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else "unused"
+        register_secret(key)  # settings made with model_copy skipped their validator
+        base_url, query = _split_query(self.settings.base_url)
+        return {
+            "api_key": key,
+            "base_url": base_url,
+            "default_query": query,  # ?key=... of a gateway goes on every request, after the path
+            "max_retries": 0,  # transport retries are ours, below
+            "timeout": self.settings.request_timeout,
+        }
+
+    def _mode(self) -> instructor.Mode:
+        try:
+            return _MODES[self.settings.mode]
+        except KeyError:
+            raise ConfigError(f"unknown mode {self.settings.mode!r}") from None
+
+    def _sync_client(self) -> instructor.Instructor:
+        with self._lock:  # threads starting at once share one client
+            if self._sync is None:
+                library_logs.guard()
+                hooks = {"request": [self._clock.start], "response": [self._clock.watch]}
+                if self._on_response is not None:
+                    hooks["response"].append(self._observe)
+                http = openai.DefaultHttpxClient(verify=_tls(), event_hooks=hooks)
+                raw = openai.OpenAI(http_client=http, **self._client_args())
+                self._sync = instructor.from_openai(raw, mode=self._mode())
+            return self._sync
+
+    def _new_async_client(self) -> instructor.AsyncInstructor:
+        library_logs.guard()
+        # Pacing first, so a request's own clock starts when it really goes out.
+        requests = [self._apace] if self._before_request is not None else []
+        responses = [self._clock.awatch]
+        if self._on_response is not None:
+            responses.append(self._aobserve)
+        hooks = {"request": [*requests, self._clock.astart], "response": responses}
+        http = openai.DefaultAsyncHttpxClient(verify=_tls(), event_hooks=hooks)
+        raw = openai.AsyncOpenAI(http_client=http, **self._client_args())
+        return instructor.from_openai(raw, mode=self._mode())
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[instructor.AsyncInstructor]:
+        """The running loop's async client, kept open until the last call using it ends."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            entry = self._async.get(loop)
+            if entry is None:
+                entry = self._async[loop] = _LoopClient(self._new_async_client())
+            entry.users += 1
+        try:
+            yield entry.client
+        finally:
+            with self._lock:
+                entry.users -= 1
+                idle = entry.users == 0
+                if idle and self._async.get(loop) is entry:
+                    del self._async[loop]
+            if idle:
+                await entry.client.client.close()  # type: ignore[union-attr]
+
+    # -- event hooks of the rate limiter
+
+    def _observe(self, response: httpx2.Response) -> None:
+        if self._on_response is not None:
+            self._on_response(response.status_code, response.headers)
+
+    async def _aobserve(self, response: httpx2.Response) -> None:
+        self._observe(response)
+
+    async def _apace(self, request: httpx2.Request) -> None:
+        if self._before_request is not None:
+            started = time.monotonic()
+            await self._before_request(request)
+            call = deadline.current()
+            if call is not None:  # time in our own limiter is not the provider's
+                call.extend(time.monotonic() - started)
+
+    # -- the call
+
+    def _request(self, messages: list[dict[str, str]], model: type[T], record: _CallRecord):
+        return {
+            "model": self.settings.model,
+            "messages": messages,
+            "response_model": model,
+            "max_retries": self.settings.reasks,
+            "strict": False,  # small models send "16" for 16; validators normalize
+            "temperature": self.settings.temperature,
+            "max_tokens": self.settings.max_tokens,
+            "hooks": record.hooks(),
+        }
+
+    def _retrying_policy(self, call: deadline.Deadline) -> dict[str, Any]:
+        return {
+            "stop": stop_after_attempt(self.settings.transport_attempts)
+            | (lambda state: call.remaining() <= (state.upcoming_sleep or 0)),
+            "wait": functools.partial(_wait, backoff=self.settings.retry_backoff),
+            "retry": retry_if_exception_type(_Transient),
+            "before_sleep": self._log_retry,
+            "reraise": True,
+        }
+
+    def structured(self, messages: list[dict[str, str]], model: type[T]) -> Completion[T]:
+        record, started = _CallRecord(self.endpoint), time.perf_counter()
+        client = self._sync_client()
+        with deadline.call_within(self.settings.transport_deadline) as call:
+            try:
+                for attempt in Retrying(**self._retrying_policy(call)):
+                    with attempt:
+                        value = _one_try(
+                            lambda: client.create(**self._request(messages, model, record)),
+                            record,
+                        )
+            except _Transient as error:
+                failure = self._gave_up(error, record)
+            else:
+                return _completed(model, value, record, started)
+        raise failure  # outside the except: the provider's text is not chained to ours
+
+    async def astructured(self, messages: list[dict[str, str]], model: type[T]) -> Completion[T]:
+        record, started = _CallRecord(self.endpoint), time.perf_counter()
+        async with self.session() as client:
+            with deadline.call_within(self.settings.transport_deadline) as call:
+                try:
+                    async for attempt in AsyncRetrying(**self._retrying_policy(call)):
+                        with attempt:
+                            value = await _aone_try(
+                                lambda: client.create(**self._request(messages, model, record)),
+                                record,
+                            )
+                except _Transient as error:
+                    failure = self._gave_up(error, record)
+                else:
+                    return _completed(model, value, record, started)
+        raise failure
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _Transient):
+            log.info(
+                "%s: %s (try %d of %d); retrying in %.2g s",
+                self.endpoint,
+                _what(error.cause, self.settings),
+                state.attempt_number,
+                self.settings.transport_attempts,
+                state.upcoming_sleep,
+            )
+
+    def _gave_up(self, error: _Transient, record: _CallRecord) -> ProviderError:
+        what = _what(error.cause, self.settings)
+        log.info("%s: %s; giving up after %d attempts", self.endpoint, what, record.attempts)
+        return ProviderError(
+            f"{self.endpoint} kept failing: {what}",
+            attempts=record.attempts,
+            usage=record.usage,
+            endpoint=self.endpoint,
+        )
+
+    def close(self) -> None:
+        """Close the sync client; async clients close themselves when their calls end."""
+        with self._lock:
+            sync, self._sync = self._sync, None
+        if sync is not None:
+            sync.client.close()  # type: ignore[union-attr]
+
+    async def aclose(self) -> None:
+        self.close()
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every client: loading the CA bundle takes ~40 ms, and an async
+    client is built for each event loop (the environment's SSL_CERT_FILE is read once)."""
+    return httpx2.create_ssl_context()
+
+
+def _split_query(base_url: str | None) -> tuple[str | None, dict[str, str] | None]:
+    """The base URL without its query, and the query as parameters for every request."""
+    if base_url is None or "?" not in base_url:
+        return base_url, None
+    parts = urlsplit(base_url)
+    return urlunsplit(parts._replace(query="")), dict(parse_qsl(parts.query)) or None
+
+
+def _completed(
+    model: type[T], value: BaseModel, record: _CallRecord, started: float
+) -> Completion[T]:
+    # instructor returns its own subclass carrying the raw response; hand back the plain model.
+    plain = model.model_validate(value.model_dump())
+    return Completion(plain, record.usage, record.attempts, time.perf_counter() - started)
+
+
+def _one_try(call: Callable[[], Any], record: _CallRecord) -> Any:
+    try:
+        return call()
+    except Exception as error:
+        failure = _map_error(error, record)
+    raise failure  # outside the except: the provider's text (an echoed key) is not chained
+
+
+async def _aone_try(call: Callable[[], Awaitable[Any]], record: _CallRecord) -> Any:
+    try:
+        return await call()
+    except Exception as error:
+        failure = _map_error(error, record)
+    raise failure
+
+
+def _map_error(error: Exception, record: _CallRecord) -> Exception:
+    """The one place openai and instructor errors become ours (or a retryable _Transient)."""
+    endpoint = record.endpoint
+    if isinstance(error, IncompleteOutputException) or record.finish_reason == "length":
+        return TruncatedOutput(
+            f"{endpoint}: the reply was cut off at the token limit (finish_reason 'length'); "
+            "raise EXTRACTOR_MAX_TOKENS or shorten the article",
+            attempts=record.attempts,
+            usage=record.usage,
+            last_raw=record.last_raw,
+            endpoint=endpoint,
+        )
+    cause = error.__cause__ if isinstance(error, InstructorRetryException) else error
+    if _caused_by(cause, CannotOverwriteExistingCassetteException):
+        return CassetteMissing(
+            "no recorded response for this request in the cassette (the prompt, schema or "
+            "settings changed, or it was never recorded); record it against a live endpoint "
+            "with `extractor compare --record` (see README, 'Recording')"
+        )
+    if isinstance(cause, openai.APIStatusError):
+        if cause.status_code in _TRANSIENT_STATUS:
+            return _Transient(cause, _retry_after(cause.response.headers))
+        log.info("%s: HTTP %d; not retried", endpoint, cause.status_code)
+        return ProviderError(
+            f"{endpoint} refused the request: HTTP {cause.status_code} {_short(cause)}",
+            attempts=record.attempts,
+            usage=record.usage,
+            endpoint=endpoint,
+        )
+    if isinstance(cause, openai.APIConnectionError):  # includes timeouts
+        return _Transient(cause, None)
+    if isinstance(error, InstructorRetryException):
+        return ExtractionFailed(
+            f"{endpoint}: no valid report after {record.attempts} replies: {_short(error)}",
+            attempts=record.attempts,
+            usage=record.usage,
+            last_raw=record.last_raw,
+            endpoint=endpoint,
+        )
+    return error
+
+
+def _what(cause: Exception, settings: Settings) -> str:
+    """What went wrong on one try, in a few words."""
+    if isinstance(cause, openai.APIStatusError):
+        return f"HTTP {cause.status_code} {_short(cause)}"
+    if isinstance(cause, openai.APITimeoutError):
+        return (
+            f"the request timed out (limits: {settings.request_timeout:g} s per request, "
+            f"{settings.transport_deadline:g} s per call)"
+        )
+    return f"connection failed ({type(cause.__cause__ or cause).__name__})"
+
+
+def _wait(state: RetryCallState, *, backoff: float) -> float:
+    """Retry-After when the provider sends it (capped), else exponential backoff with jitter."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, _Transient) and error.retry_after is not None:
+        return min(error.retry_after, _MAX_RETRY_AFTER)
+    return wait_random_exponential(multiplier=backoff, max=20)(state)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait, from retry-after-ms, retry-after (seconds or HTTP date)."""
+    if "retry-after-ms" in headers:
+        with contextlib.suppress(ValueError):
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    with contextlib.suppress(ValueError):
+        return max(0.0, float(value))
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None  # unreadable: fall back to our own backoff
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _raw_text(message: Any) -> str | None:
+    calls = getattr(message, "tool_calls", None)
+    if calls:
+        return calls[0].function.arguments
+    return getattr(message, "content", None)
+
+
+def _short(error: BaseException, limit: int = 300) -> str:
+    """One line of an error, with anything shaped like a key masked: messages reach logs."""
+    text = redact(" ".join(str(error).split()))
+    return text if len(text) <= limit else text[:limit] + "..."

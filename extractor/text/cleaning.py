@@ -1,0 +1,163 @@
+"""Article text: decode bytes, refuse what cannot be an article, turn HTML into text, normalize
+to NFC and cut the page furniture (visitor counters, related-news lists, site footers) while
+keeping everything that belongs to the article, its byline included.
+
+Photo captions stay: in these sites they often carry facts found nowhere else ("Đồng chí ...
+báo cáo tóm tắt sơ kết"); only image placeholders and captions repeated verbatim are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extractor.errors import InputError
+from extractor.text.normalize import fold_chars
+
+_HTML_HINT = re.compile(r"<\s*(html|body|p|div|br|article|span|h[1-6]|table|li)\b", re.IGNORECASE)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A line that starts the page furniture below the article: everything from it on is cut.
+_FOOTER_MARKERS = (
+    "tin khác",
+    "tin liên quan",
+    "bài liên quan",
+    "các tin khác",
+    "tin cùng chuyên mục",
+    "xem thêm",
+    "thống kê truy cập",
+    "bản đồ hành chính",
+    "chia sẻ bài viết",
+    "bình luận",
+    "đăng nhập",
+    "trang thông tin điện tử",
+    "designed by",
+    "ghi rõ nguồn",
+)
+_COUNTER = re.compile(r"^[•\-\s]*(đang online|hôm nay|trong tuần|tất cả|lượt xem)\s*:", re.I)
+_PLACEHOLDERS = ("anh-tin-bai", "ảnh minh họa", "image", "photo")  # compared tone-free
+_BLOCK_TAGS = [
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
+    "th", "article", "section", "blockquote", "figure", "figcaption", "pre", "dd", "dt",
+]  # fmt: skip
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InputError(f"input is not valid UTF-16: {error.reason}") from None
+    if b"\x00" in data:
+        raise InputError("input looks binary (NUL bytes), not an article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # BOM stripped
+        raise InputError(
+            f"input is not UTF-8 text (invalid byte at offset {offset}); convert it to UTF-8 first"
+        ) from None
+
+
+# Raw input may be bulkier than its article (markup, furniture): up to this many times the
+# character limit is read and cleaned; beyond it, it is refused unread.
+MARKUP_HEADROOM = 20
+_MAX_BYTES_PER_CHAR = 4  # UTF-8
+
+
+def too_long(size: str, *, max_chars: int) -> InputError:
+    """The one message for every size refusal, naming the setting that raises the limit."""
+    return InputError(
+        f"article is {size}, over the {max_chars:,} limit (EXTRACTOR_MAX_INPUT_CHARS)"
+    )
+
+
+def check_size(n_bytes: int, *, max_chars: int) -> None:
+    """Refuse raw input too large to clean down to `max_chars`, before reading it."""
+    if n_bytes > max_chars * MARKUP_HEADROOM * _MAX_BYTES_PER_CHAR:
+        at_least = n_bytes // _MAX_BYTES_PER_CHAR
+        raise too_long(f"at least {at_least:,} characters ({n_bytes:,} bytes)", max_chars=max_chars)
+
+
+def clean(text: str, *, max_chars: int) -> str:
+    """The article as the model should see it; raises InputError for what is not an article."""
+    if _looks_binary(text):
+        raise InputError("input looks binary (control characters), not an article")
+    if len(text) > max_chars * MARKUP_HEADROOM:  # markup can be bulky, but not this bulky
+        raise too_long(f"{len(text):,} characters", max_chars=max_chars)
+    if _HTML_HINT.search(text):
+        text = html_to_text(text)
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = "\n".join(_article_lines(text.split("\n"))).strip()
+    if not cleaned:
+        raise InputError("article is empty (nothing but whitespace or page furniture)")
+    if len(cleaned) > max_chars:
+        raise too_long(f"{len(cleaned):,} characters", max_chars=max_chars)
+    return cleaned
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block per line; scripts, styles and navigation dropped."""
+    from bs4 import BeautifulSoup  # imported here: plain-text articles never pay for it
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
+        tag.decompose()
+    # Line breaks around blocks only: "<p>đạt <b>3.947</b> tỷ đồng</p>" stays one line.
+    for tag in soup(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for tag in soup("br"):
+        tag.replace_with("\n")
+    return re.sub(r"\n\s*\n", "\n", soup.get_text())  # one line per block
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    return controls > max(2, len(sample) // 100)
+
+
+def _article_lines(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    previous = ""
+    for raw in lines:
+        line = raw.strip()
+        if _is_footer_start(line) and kept:
+            break
+        if _COUNTER.match(line) or _is_placeholder(line):
+            continue
+        if line and line == previous:  # a caption printed twice
+            continue
+        if line or (kept and kept[-1]):
+            kept.append(line)
+        if line:
+            previous = line
+    return kept
+
+
+def _tone_free(text: str) -> str:
+    return fold_chars(text)[0]
+
+
+_FOOTER_KEYS = tuple(_tone_free(marker) for marker in _FOOTER_MARKERS)
+_PLACEHOLDER_KEYS = frozenset(_tone_free(marker) for marker in _PLACEHOLDERS)
+
+
+def _is_placeholder(line: str) -> bool:
+    # Folding is slow on a long paragraph, and a placeholder is never one.
+    return len(line) <= 40 and _tone_free(line) in _PLACEHOLDER_KEYS
+
+
+def _is_footer_start(line: str) -> bool:
+    # Short lines only: a paragraph that happens to open with "Bình luận" is still article.
+    if not 0 < len(line) < 80:
+        return False
+    key = _tone_free(line)
+    # The marker must end a word ("Tin khác", not "Tin khách hàng"); a glued
+    # "Bản đồ hành chínhThống kê truy cập" still starts the footer (capital after it).
+    return any(
+        key.startswith(marker) and not line[len(marker) : len(marker) + 1].islower()
+        for marker in _FOOTER_KEYS
+    )

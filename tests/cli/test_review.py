@@ -1,0 +1,104 @@
+"""`extractor review` as a user runs it over a real batch folder: safe page names whatever the
+ids, an index that says what each article is, pages that lead back to it."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from extractor.batch.store import Store, StoredArticle
+from extractor.cli import app
+from extractor.errors import Usage
+from tests.conftest import ARTICLE, SEEDS, VALID_REPORT
+from tests.fake_openai import FakeOpenAI
+
+runner = CliRunner()
+HOSTILE = ["../../escaped", "/abs/escaped", "a/b/c", "..", ".", "ok", "x\\y", "<b>&", ""]
+
+
+def cli(*args: object):
+    return runner.invoke(app, [str(arg) for arg in args])
+
+
+class Links(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.cells: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+    def handle_data(self, data: str) -> None:
+        self.cells.append(data)
+
+
+def files_under(root: Path) -> set[Path]:
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+def assert_pages_stay_in(site: Path, tmp_path: Path, before: set[Path], count: int) -> None:
+    written = files_under(tmp_path) - before
+    assert written and all(path.parent == site for path in written), sorted(written)
+    index = Links((site / "index.html").read_text(encoding="utf-8"))
+    pages = [href for href in index.hrefs if not href.startswith("#")]
+    assert len(pages) == count
+    assert all((site / href).is_file() and "/" not in href for href in pages)
+
+
+def test_hostile_feed_ids_write_nothing_outside_the_review_folder(
+    settings_env: FakeOpenAI, tmp_path: Path
+) -> None:
+    feed, out, site = tmp_path / "feed.jsonl", tmp_path / "out", tmp_path / "site"
+    lines = [{"id": name, "text": f"{ARTICLE} Bài {n}."} for n, name in enumerate(HOSTILE)]
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert cli("batch", feed, "--out", out).exit_code == 0
+    before = files_under(tmp_path)
+    result = cli("review", out, "--html", site / "index.html")
+    assert result.exit_code == 0, result.output
+    assert f"and {len(HOSTILE)} article page(s)" in result.stderr
+    assert_pages_stay_in(site, tmp_path, before, len(HOSTILE))
+
+
+def test_hostile_article_ids_in_an_older_state_database_are_made_safe(tmp_path: Path) -> None:
+    out, site = tmp_path / "out", tmp_path / "site"
+    store = Store(out)  # an older version stored feed ids as article ids
+    for n, article_id in enumerate(["../../escaped", "/abs/escaped", "a/b"]):
+        store.add_article(StoredArticle(article_id, article_id, f"{ARTICLE} Bài {n}.", None))
+        store.save_ok(article_id, "fp", json.dumps(VALID_REPORT), usage=Usage(), attempts=1,
+                      latency=0.1, cached=False, run_id=None)  # fmt: skip
+    store.close()
+    before = files_under(tmp_path)
+    result = cli("review", out, "--html", site / "index.html")
+    assert result.exit_code == 0, result.output
+    assert_pages_stay_in(site, tmp_path, before, 3)
+
+
+def test_the_index_says_what_each_article_is_and_pages_lead_back(
+    settings_env: FakeOpenAI, tmp_path: Path
+) -> None:
+    out, site = tmp_path / "out", tmp_path / "site"
+    assert cli("batch", SEEDS, "--out", out).exit_code == 0
+    assert cli("review", out, "--html", site / "overview.html").exit_code == 0
+    index = Links((site / "overview.html").read_text(encoding="utf-8"))
+    text = " ".join(index.cells)
+    # VALID_REPORT's headline, date and organiser-less meeting, for every seed
+    assert text.count(VALID_REPORT["headline"]) == 5 and text.count("2022-07-20") == 5
+    assert "Meeting date" in text and "Organizer" in text and "Flagged values" in text
+    # The seeds do not hold VALID_REPORT's indicator quote: it is flagged by name.
+    assert "I1 indicator: Tổng giá trị sản xuất · 3947 tỷ đồng" in text
+    for href in index.hrefs:
+        page = Links((site / href).read_text(encoding="utf-8"))
+        assert "overview.html" in page.hrefs
+
+
+def test_review_of_a_missing_target_says_not_found(tmp_path: Path) -> None:
+    result = cli("review", tmp_path / "missing", "--html", tmp_path / "x" / "index.html")
+    assert result.exit_code == 4
+    assert "not found" in result.stderr and "--article" not in result.stderr
+    assert not (tmp_path / "x").exists()

@@ -1,0 +1,106 @@
+"""Provider faults x ways through `extractor batch`, driven through the CLI against the fake
+server: every run ends in bounded time, with exactly one row per article, the failure told
+in one line, and the configured key written nowhere."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from tests.conftest import VALID_REPORT
+from tests.fake_openai import FakeOpenAI, Reply, completion, error_body
+from tests.support import rows, write_feed
+
+runner = CliRunner()
+KEY = "gw-Tok3n_odd.shape/with+chars"  # shaped like no known key: only exact redaction hides it
+FAULTY = "FAULT-HERE"  # the one article (of three) the provider misbehaves on
+
+Fault = Callable[[dict], Reply]
+FAULTS: dict[str, Fault] = {
+    "429 with Retry-After": lambda body: Reply(
+        status=429, body=error_body("slow down"), headers={"retry-after": "0.01"}
+    ),
+    "429 without Retry-After": lambda body: Reply(status=429, body=error_body("slow down")),
+    "500": lambda body: Reply(status=500, body=error_body("boom")),
+    "dropped connection": lambda body: Reply(drop=True),
+    "invalid JSON": lambda body: Reply(body=completion(body, arguments='{"headline": "cut')),
+    "invalid schema": lambda body: Reply(
+        body=completion(body, arguments={"headline": "no is_meeting"})
+    ),
+    "truncation": lambda body: Reply(
+        body=completion(body, arguments=VALID_REPORT, finish_reason="length")
+    ),
+    "401 echoing the key": lambda body: Reply(
+        status=401,
+        body=error_body(f"Incorrect API key provided: {KEY}.", "invalid_request_error"),
+    ),
+}
+EXPECTED_ERROR = {
+    "429 with Retry-After": "HTTP 429",
+    "429 without Retry-After": "HTTP 429",
+    "500": "HTTP 500",
+    "dropped connection": "connection failed",
+    "invalid JSON": "no valid report",
+    "invalid schema": "no valid report",
+    "truncation": "cut off at the token limit",
+    "401 echoing the key": "HTTP 401",
+}
+
+
+def provider(fault: Fault) -> Callable:
+    """The fault on every request about the faulty article; a valid report for the others."""
+
+    def answer(request) -> Reply:
+        if FAULTY in json.dumps(request.body["messages"], ensure_ascii=False):
+            return fault(request.body)
+        return Reply(body=completion(request.body, arguments=VALID_REPORT))
+
+    return answer
+
+
+@pytest.fixture
+def configured(settings_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:
+    for name, value in {
+        "EXTRACTOR_API_KEY": KEY,
+        "EXTRACTOR_TRANSPORT_ATTEMPTS": "2",
+        "EXTRACTOR_TRANSPORT_DEADLINE": "2",
+        "EXTRACTOR_REQUEST_TIMEOUT": "2",
+        "EXTRACTOR_RETRY_BACKOFF": "0.01",
+        "EXTRACTOR_REASKS": "1",
+        "EXTRACTOR_USE_CACHE": "false",
+    }.items():
+        monkeypatch.setenv(name, value)
+    return settings_env
+
+
+@pytest.mark.parametrize("via", ["live", "batch-api"])
+@pytest.mark.parametrize("name", list(FAULTS))
+def test_provider_fault(configured: FakeOpenAI, tmp_path: Path, name: str, via: str) -> None:
+    configured.default = configured.batch_responder = provider(FAULTS[name])
+    feed, out = write_feed(tmp_path / "feed.jsonl", {1: FAULTY}, 3), tmp_path / "out"
+    started = time.monotonic()
+    args = ["batch", feed, "--out", out, "--via", via, "--poll-interval", "0.01",
+            "--max-failure-rate", "0.5"]  # fmt: skip
+    result = runner.invoke(app, [str(arg) for arg in args])
+    elapsed = time.monotonic() - started
+
+    assert result.exit_code == 0, result.output
+    assert elapsed < 5, f"{elapsed:.1f}s"
+    stored = rows(out)
+    assert sorted(r["source"] for r in stored) == ["a000", "a001", "a002"]  # one row each
+    failed = {r["source"]: r["error"] for r in stored if r["status"] == "failed"}
+    assert list(failed) == ["a001"] and EXPECTED_ERROR[name] in failed["a001"]
+    told = [line for line in result.stderr.splitlines() if "failed a001" in line]
+    assert len(told) == 1 and failed["a001"] in told[0]  # the whole reason, on one line
+    assert "Traceback" not in result.output
+
+    leaks = [p.name for p in out.iterdir() if KEY.encode() in p.read_bytes()]
+    if KEY in result.output:
+        leaks.append("CLI output")
+    assert leaks == []
