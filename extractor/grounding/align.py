@@ -21,14 +21,13 @@ search on it is already tone-sensitive and placement-insensitive.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 from difflib import SequenceMatcher
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import islice
 
 from extractor.schemas.meeting_report import Span
+from extractor.text.folding import TONE_MARKS, WORD_RE, FoldedText, fold_with_offsets
 
 # A fuzzy match needs this difflib ratio between the folded quote and the article window.
 # Dropping one short word from a seed quote of five or more words scores 0.85-0.95; from a
@@ -39,99 +38,11 @@ FUZZY_MIN_WORDS = 3
 FUZZY_MAX_WORDS = 60
 # Work cap: windows are only tried around this many occurrences of the quote's rarest words.
 FUZZY_MAX_ANCHOR_HITS = 12
-
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_TONE_RE = re.compile(f"[{_TONES}]")
-_DROP_TONES = dict.fromkeys(map(ord, _TONES))
-_WORD = r"[\w\u0300-\u036f]+"  # letters and digits with their combining marks (NFD text)
-_KEY_WORD = re.compile(_WORD)
-_TOKEN = re.compile(rf"({_WORD})|(\s+)|(.)", re.DOTALL)
-_CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)  # a character and its combining marks
 _EDGE_PUNCTUATION = " \t\n\u00a0.,;:!?…\"'“”‘’«»()[]-–—"
-_PUNCTUATION = str.maketrans(
-    {
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-        **dict.fromkeys("“”„‟«»″", '"'),
-        **dict.fromkeys("‘’‚‛′`", "'"),
-        "…": "...",
-    }
-)
-
-
-# ---------------------------------------------------------------- folding
-
-
-class _Folded:
-    """A comparison key and, for each of its characters, the source span it came from."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def add(self, chars: str, start: int, end: int) -> None:
-        """Key characters that all come from text[start:end]."""
-        self.parts.append(chars)
-        self.starts.extend([start] * len(chars))
-        self.ends.extend([end] * len(chars))
-
-    def add_run(self, chars: str, start: int) -> None:
-        """Key characters that come one for one from text[start:start + len(chars)]."""
-        self.parts.append(chars)
-        self.starts.extend(range(start, start + len(chars)))
-        self.ends.extend(range(start + 1, start + len(chars) + 1))
-
-    @cached_property
-    def key(self) -> str:  # read once the text is folded
-        return "".join(self.parts)
-
-    def source(self, key_start: int, key_end: int) -> tuple[int, int]:
-        return self.starts[key_start], self.ends[key_end - 1]
-
-
-def _fold_with_offsets(text: str) -> _Folded:
-    """Fold like `normalize.fold` (tones moved to the word's end) but keep punctuation,
-    canonicalized, with spaces around it dropped; a whitespace run between words is one space."""
-    out = _Folded()
-    space: tuple[int, int] | None = None  # a pending whitespace run
-    after_word = False
-    for match in _TOKEN.finditer(text):
-        word, blank, other = match.groups()
-        if word:
-            if after_word and space:
-                out.add(" ", *space)
-            _fold_word(word, match.start(), out)
-            space, after_word = None, True
-        elif blank:
-            space = space or match.span()
-        elif unicodedata.category(other) != "Cf":  # zero-width and soft-hyphen characters vanish
-            out.add(other.translate(_PUNCTUATION).casefold(), *match.span())
-            space, after_word = None, False
-    return out
-
-
-def _fold_word(word: str, start: int, out: _Folded) -> None:
-    base, tones = _word_key(word)
-    if len(base) == len(word):  # the usual NFC word: one key character per source character
-        out.add_run(base, start)
-    else:  # NFD text, or a letter that casefolds to two: map each letter with its marks
-        for cluster in _CLUSTER.finditer(word):
-            letter, _ = _word_key(cluster.group())
-            out.add(letter, start + cluster.start(), start + cluster.end())
-    if tones:
-        out.add(tones, start + len(word) - 1, start + len(word))
-
-
-@lru_cache(maxsize=8192)  # articles repeat their words: a third of them are distinct
-def _word_key(word: str) -> tuple[str, str]:
-    """The word's letters without tone marks, and its tone marks."""
-    decomposed = unicodedata.normalize("NFD", word.casefold())
-    letters = unicodedata.normalize("NFC", decomposed.translate(_DROP_TONES))
-    return letters, "".join(_TONE_RE.findall(decomposed))
 
 
 def _is_word_char(char: str) -> bool:
-    return char != "" and (char.isalnum() or char == "_" or char in _TONES)
+    return char != "" and (char.isalnum() or char == "_" or char in TONE_MARKS)
 
 
 def _inside_word(left: str, right: str) -> bool:
@@ -158,12 +69,12 @@ class IndexedArticle:
         self.text = text
 
     @cached_property
-    def folded(self) -> _Folded:
-        return _fold_with_offsets(self.text)
+    def folded(self) -> FoldedText:
+        return fold_with_offsets(self.text)
 
     @cached_property
     def words(self) -> list[tuple[int, int]]:
-        return [match.span() for match in _KEY_WORD.finditer(self.folded.key)]
+        return [match.span() for match in WORD_RE.finditer(self.folded.key)]
 
     @cached_property
     def positions(self) -> dict[str, list[int]]:
@@ -191,7 +102,7 @@ def align_in(quote: str, article: IndexedArticle) -> Span | None:
     start = article.text.find(quote)
     if start >= 0:
         return Span(start=start, end=start + len(quote), status="exact")
-    needle = _fold_with_offsets(quote.strip(_EDGE_PUNCTUATION)).key
+    needle = fold_with_offsets(quote.strip(_EDGE_PUNCTUATION)).key
     if not needle:
         return None
     found = _find_whole_words(article.folded.key, needle)
@@ -207,7 +118,7 @@ def align_in(quote: str, article: IndexedArticle) -> Span | None:
 
 def _fuzzy_window(needle: str, article: IndexedArticle) -> tuple[int, int] | None:
     """The best-scoring folded-key window at or above FUZZY_THRESHOLD, or None."""
-    words = _KEY_WORD.findall(needle)
+    words = WORD_RE.findall(needle)
     if not FUZZY_MIN_WORDS <= len(words) <= FUZZY_MAX_WORDS:
         return None
     matcher = SequenceMatcher(None, autojunk=False)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from extractor.errors import InputError
-from extractor.text.normalize import fold_chars
+from extractor.text.folding import tone_free
 
 _HTML_HINT = re.compile(r"<\s*(html|body|p|div|br|article|span|h[1-6]|table|li)\b", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -137,24 +137,20 @@ def _article_lines(lines: list[str]) -> list[str]:
     return kept
 
 
-def _tone_free(text: str) -> str:
-    return fold_chars(text)[0]
-
-
-_FOOTER_KEYS = tuple(_tone_free(marker) for marker in _FOOTER_MARKERS)
-_PLACEHOLDER_KEYS = frozenset(_tone_free(marker) for marker in _PLACEHOLDERS)
+_FOOTER_KEYS = tuple(tone_free(marker) for marker in _FOOTER_MARKERS)
+_PLACEHOLDER_KEYS = frozenset(tone_free(marker) for marker in _PLACEHOLDERS)
 
 
 def _is_placeholder(line: str) -> bool:
     # Folding is slow on a long paragraph, and a placeholder is never one.
-    return len(line) <= 40 and _tone_free(line) in _PLACEHOLDER_KEYS
+    return len(line) <= 40 and tone_free(line) in _PLACEHOLDER_KEYS
 
 
 def _is_footer_start(line: str) -> bool:
     # Short lines only: a paragraph that happens to open with "Bình luận" is still article.
     if not 0 < len(line) < 80:
         return False
-    key = _tone_free(line)
+    key = tone_free(line)
     # The marker must end a word ("Tin khác", not "Tin khách hàng"); a glued
     # "Bản đồ hành chínhThống kê truy cập" still starts the footer (capital after it).
     return any(

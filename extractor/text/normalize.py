@@ -5,99 +5,14 @@ normalized), by grounding (to compare quotes with the article), by scoring and b
 extractor, whose own grammar (quantities, dates, names, document references) lives in
 `extractor.rules`.
 
-Sections: folding, numbers, counts in words, people, document codes.
+Sections: numbers, counts in words, people, document codes; folding is `extractor.text.folding`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 
-# Tone marks are the combining characters that move between vowels in old ("uỷ", "hoà") and
-# new ("ủy", "hòa") spelling; vowel-shape marks (circumflex, breve, horn) never move.
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_WORD = re.compile(r"[\w\u0300-\u036f]+")  # letters with their marks, even in NFD text
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-@functools.lru_cache(maxsize=65536)  # articles repeat their words; folding is the hot path
-def _fold_word(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word)
-    tones = "".join(ch for ch in decomposed if ch in _TONE_MARKS)
-    base = "".join(ch for ch in decomposed if ch not in _TONE_MARKS)
-    return unicodedata.normalize("NFC", base) + tones
-
-
-def fold(text: str) -> str:
-    """A comparison key insensitive to case, whitespace, punctuation, NFC/NFD and tone placement.
-
-    Each word keeps its tone but moved to the end of the word, so "Huyện uỷ" and "huyện ủy"
-    fold alike while "Hòa" and "Hoa" stay apart. Punctuation is dropped (scoring relies on
-    it), so "3.947" and "3,947" fold alike: compare numbers with `parse_number`.
-    """
-    lowered = nfc(text).casefold()
-    return " ".join(_fold_word(word) for word in _WORD.findall(lowered))
-
-
-def _tone_free_table() -> dict[int, str]:
-    """Every precomposed Latin letter with a tone mark, mapped to the letter without it."""
-    table = {}
-    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
-        char = chr(code)
-        stripped = unicodedata.normalize(
-            "NFC", "".join(c for c in unicodedata.normalize("NFD", char) if c not in _TONE_MARKS)
-        )
-        if stripped != char:
-            table[code] = stripped
-    return table
-
-
-_TONE_FREE = _tone_free_table()
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def tone_free(text: str) -> str:
-    """A fast tone-insensitive key: casefolded, tone marks dropped, punctuation and spaces as
-    one space ("Huyện uỷ:" -> "huyen uy"). Same key as `fold_chars`, without the offsets."""
-    folded = unicodedata.normalize("NFC", text).casefold().translate(_TONE_FREE)
-    if any(unicodedata.combining(ch) for ch in folded):  # marks NFC could not compose
-        return fold_chars(text)[0]
-    return _NOT_WORD.sub(" ", folded).strip()
-
-
-def fold_chars(text: str) -> tuple[str, list[int]]:
-    """Fold character by character, keeping the source offset of every folded character.
-
-    Each letter loses its tone mark (appended after the word would break the offset map), so
-    this key is tone-insensitive; callers confirm candidates with `fold`. Punctuation and
-    spaces become one space. A vowel-shape mark written apart (NFD) joins its letter.
-    """
-    out: list[str] = []
-    offsets: list[int] = []
-    last_space = True
-    for index, char in enumerate(text):
-        if char in _TONE_MARKS:
-            continue
-        if unicodedata.combining(char) and out and not last_space:
-            out[-1] = nfc(out[-1] + char)  # "o" + horn written apart is still "ơ"
-            continue
-        if char.isspace() or unicodedata.category(char).startswith(("P", "Z")):
-            if not last_space:
-                out.append(" ")
-                offsets.append(index)
-            last_space = True
-            continue
-        decomposed = unicodedata.normalize("NFD", char.casefold())
-        for folded in nfc("".join(ch for ch in decomposed if ch not in _TONE_MARKS)):
-            out.append(folded)
-            offsets.append(index)
-        last_space = False
-    return "".join(out), offsets
-
+from extractor.text.folding import fold, nfc
 
 # ---------------------------------------------------------------- numbers and units
 

@@ -3,21 +3,16 @@ titles, document codes and folding."""
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 
 from extractor.text.normalize import (
     NUMBER_RE,
     coerce_number,
     count_word,
-    fold,
-    fold_chars,
     parse_number,
     resolution_code,
     split_titles,
     strip_honorifics,
-    tone_free,
 )
 
 # ---------------------------------------------------------------- numbers
@@ -112,50 +107,3 @@ def test_split_titles() -> None:
 )
 def test_resolution_code(text: str, expected: str | None) -> None:
     assert resolution_code(text) == expected
-
-
-# ---------------------------------------------------------------- folding
-
-
-@pytest.mark.parametrize(
-    ("left", "right"),
-    [
-        ("Huyện uỷ", "Huyện ủy"),
-        ("hoà", "hòa"),
-        ("khoá", "khóa"),
-        ("Thuỷ", "Thủy"),
-        (unicodedata.normalize("NFD", "Nguyễn Thị Hoà"), "Nguyễn Thị Hòa"),
-        ("HUYỆN  ỦY\nTrà Cú", "huyện uỷ trà cú"),
-        ("Đảng", "đảng"),
-    ],
-)
-def test_fold_equal(left: str, right: str) -> None:
-    assert fold(left) == fold(right)
-
-
-@pytest.mark.parametrize(
-    ("left", "right"),
-    [("Hòa", "Hoa"), ("Hoà", "Hoa"), ("ủy", "úy"), ("Hà", "Ha"), ("Đông", "Dong")],
-)
-def test_fold_keeps_tones_and_letters(left: str, right: str) -> None:
-    assert fold(left) != fold(right)
-
-
-def test_fold_chars_maps_back_to_the_source() -> None:
-    text = "Huyện uỷ, Trà Cú"
-    folded, offsets = fold_chars(text)
-    assert folded == "huyên uy tra cu"  # tones go, vowel shapes (ê, ơ, ư) stay
-    assert len(offsets) == len(folded)
-    assert text[offsets[folded.index("tra")]] == "T"
-
-
-def test_fold_chars_is_the_same_for_nfd_text() -> None:
-    nfc_text = "Hợp tác xã Đông Hải"
-    assert fold_chars(unicodedata.normalize("NFD", nfc_text))[0] == fold_chars(nfc_text)[0]
-
-
-@pytest.mark.parametrize(
-    "line", ["Huyện uỷ: hoà", "ĐẢNG ỦY", "Bản đồ hành chínhThống kê truy cập", " x  y ", "3.947,5%"]
-)
-def test_tone_free_is_the_key_of_fold_chars(line: str) -> None:
-    assert tone_free(line) == fold_chars(line)[0].strip()
