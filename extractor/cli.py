@@ -130,12 +130,7 @@ BackendOption = Annotated[
 def cli_settings(backend: str | None, **overrides: object) -> Settings:
     """Settings for a command; with no endpoint configured, the offline rules baseline."""
     settings = load_settings(backend=backend, **overrides)
-    if (
-        backend is None
-        and settings.backend == "llm"
-        and settings.base_url is None
-        and settings.api_key is None
-    ):
+    if backend is None and settings.backend == "llm" and not settings.has_endpoint:
         typer.echo(
             "no model endpoint configured (OPENAI_API_KEY or EXTRACTOR_BASE_URL): "
             "using the offline rules baseline",

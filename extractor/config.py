@@ -69,9 +69,14 @@ class Settings(BaseSettings):
             register_secret(key.get_secret_value())
         return key
 
+    @property
+    def has_endpoint(self) -> bool:
+        """Whether requests have somewhere to go: a key (OpenAI) or a base URL."""
+        return self.base_url is not None or self.api_key is not None
+
     def require_endpoint(self) -> None:
         """Fail before any request when there is nowhere to send it."""
-        if self.base_url is None and self.api_key is None:
+        if not self.has_endpoint:
             raise ConfigError(
                 "no model endpoint configured: set OPENAI_API_KEY for OpenAI, or "
                 "EXTRACTOR_BASE_URL for another OpenAI-compatible server "

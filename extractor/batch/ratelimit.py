@@ -14,8 +14,9 @@ from collections.abc import Mapping
 
 from aiolimiter import AsyncLimiter
 
+from extractor.llm.retry_after import reset_seconds, retry_after
+
 HEADROOM = 0.95
-_RESET_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 class RateLimiter:
@@ -25,11 +26,6 @@ class RateLimiter:
         self._requests = _evenly_spaced(rpm) if rpm else None
         self._tokens = AsyncLimiter(tpm, 60) if tpm else None
         self._resume_at = 0.0
-        self.pauses = 0
-
-    async def acquire(self, tokens: int) -> None:
-        """Wait until one request of about `tokens` tokens fits every limit."""
-        await self.before_request(tokens)
 
     async def before_request(self, tokens: int = 0) -> None:
         """Before every HTTP request actually sent, retries and re-asks included: its
@@ -50,19 +46,17 @@ class RateLimiter:
         """Called with every HTTP response: learn pauses from 429s and rate-limit headers."""
         pause = None
         if status == 429:
-            pause = _or_default(_seconds(headers.get("retry-after")))
+            pause = _or_default(retry_after(headers))
         elif headers.get("x-ratelimit-remaining-requests") == "0":
-            pause = _or_default(_reset_seconds(headers.get("x-ratelimit-reset-requests")))
+            pause = _or_default(reset_seconds(headers.get("x-ratelimit-reset-requests")))
         elif headers.get("x-ratelimit-remaining-tokens") == "0":
-            pause = _or_default(_reset_seconds(headers.get("x-ratelimit-reset-tokens")))
+            pause = _or_default(reset_seconds(headers.get("x-ratelimit-reset-tokens")))
         if pause:
             self._pause(pause)
 
     def _pause(self, seconds: float) -> None:
         resume = time.monotonic() + min(seconds, 120.0)
-        if resume > self._resume_at:
-            self._resume_at = resume
-            self.pauses += 1
+        self._resume_at = max(self._resume_at, resume)
 
     async def _wait_for_pause(self) -> None:
         while (delay := self._resume_at - time.monotonic()) > 0:
@@ -80,30 +74,3 @@ def _evenly_spaced(per_minute: int) -> AsyncLimiter:
 def _or_default(seconds: float | None) -> float:
     """The provider's figure when it gives one (0 means go on), else a one-second pause."""
     return 1.0 if seconds is None else seconds
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _reset_seconds(value: str | None) -> float | None:
-    """OpenAI writes resets as "1s", "6m0s", "250ms"."""
-    if not value:
-        return None
-    total, number = 0.0, ""
-    index = 0
-    while index < len(value):
-        char = value[index]
-        if char.isdigit() or char == ".":
-            number += char
-            index += 1
-            continue
-        unit = "ms" if value.startswith("ms", index) else char
-        if unit not in _RESET_UNITS or not number:
-            return _seconds(value)
-        total += float(number) * _RESET_UNITS[unit]
-        number, index = "", index + len(unit)
-    return total + (float(number) if number else 0.0)

@@ -361,12 +361,6 @@ class Store:
                 latency=row["latency"],
             )
 
-    def unreadable_articles(self) -> Iterator[StoredArticle]:
-        for row in self._rows(
-            "SELECT id, source, text, error FROM articles WHERE error IS NOT NULL ORDER BY source"
-        ):
-            yield StoredArticle(**dict(row))
-
     # -- runs
 
     @_guarded

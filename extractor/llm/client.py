@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import functools
 import logging
 import ssl
@@ -56,6 +55,7 @@ from extractor.errors import (
     register_secret,
 )
 from extractor.llm import deadline, library_logs
+from extractor.llm.retry_after import retry_after
 
 library_logs.guard()  # the libraries imported above now exist
 log = logging.getLogger(__name__)
@@ -395,7 +395,7 @@ def _map_error(error: Exception, record: _CallRecord) -> Exception:
         )
     if isinstance(cause, openai.APIStatusError):
         if cause.status_code in _TRANSIENT_STATUS:
-            return _Transient(cause, _retry_after(cause.response.headers))
+            return _Transient(cause, retry_after(cause.response.headers))
         log.info("%s: HTTP %d; not retried", endpoint, cause.status_code)
         return ProviderError(
             f"{endpoint} refused the request: HTTP {cause.status_code} {_short(cause)}",
@@ -434,22 +434,6 @@ def _wait(state: RetryCallState, *, backoff: float) -> float:
     if isinstance(error, _Transient) and error.retry_after is not None:
         return min(error.retry_after, _MAX_RETRY_AFTER)
     return wait_random_exponential(multiplier=backoff, max=20)(state)
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait, from retry-after-ms, retry-after (seconds or HTTP date)."""
-    if "retry-after-ms" in headers:
-        with contextlib.suppress(ValueError):
-            return max(0.0, float(headers["retry-after-ms"]) / 1000)
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    with contextlib.suppress(ValueError):
-        return max(0.0, float(value))
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError):
-        return None  # unreadable: fall back to our own backoff
 
 
 def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:

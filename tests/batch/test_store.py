@@ -105,12 +105,6 @@ def test_add_article_once(db: Store) -> None:
     assert db.article("missing") is None
 
 
-def test_unreadable_articles(db: Store) -> None:
-    add(db, "a1", "b.txt")
-    db.add_article(StoredArticle("bad", "a.txt", None, "not UTF-8"))
-    assert list(db.unreadable_articles()) == [StoredArticle("bad", "a.txt", None, "not UTF-8")]
-
-
 def test_outcome(db: Store) -> None:
     add(db)
     assert db.outcome("a1", FP) is None
