@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     transport_deadline: float = Field(default=300.0, gt=0, description="seconds, all tries")
     retry_backoff: float = Field(default=0.5, ge=0, description="first backoff, seconds")
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    budget_usd: float | None = Field(
+        default=None, gt=0, description="a batch night's spending cap, in US dollars"
+    )
 
     @field_validator("api_key")
     @classmethod
@@ -84,12 +87,16 @@ class Settings(BaseSettings):
                 '(backend="rules", EXTRACTOR_BACKEND=rules)'
             )
 
-    def price(self, model: str | None = None) -> tuple[float, float]:
-        return self.prices.get(model or self.model, (0.0, 0.0))
+    def price_of(self, model: str | None = None) -> tuple[float, float] | None:
+        """USD per million (input, output) tokens; None when the model is not in the table."""
+        return self.prices.get(model or self.model)
 
-    def cost(self, input_tokens: int, output_tokens: int, model: str | None = None) -> float:
-        price_in, price_out = self.price(model)
-        return (input_tokens * price_in + output_tokens * price_out) / 1_000_000
+    def cost(self, input_tokens: int, output_tokens: int, model: str | None = None) -> float | None:
+        """Estimated USD for these tokens; None (unknown, not free) without a price."""
+        price = self.price_of(model)
+        if price is None:
+            return None
+        return (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -1,4 +1,16 @@
-"""Orchestration of one article: clean -> cache -> model -> validate -> cache -> MeetingReport."""
+"""One article's journey, written once for every way in: the library (sync and async), the
+live batch, the Batch API batch, the comparison's rows and the review pages.
+
+    prepare   decode and clean the article, refuse what is not one, render the prompt, key it
+    answer    from the cache, the model, a Batch API result, or the offline rules
+    complete  ground every value in the article, re-ask once for what is not there (when the
+              answer came from a live call or a live call may follow), check it against the
+              offline reading, cache it
+
+The steps are a generator (sans-IO): it yields the messages to send and receives each
+validated completion, so the sync and async drivers, and a Batch API answer that arrives
+days later, all run the same code.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +18,23 @@ import logging
 import threading
 import time
 from collections.abc import Generator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from extractor import rules, text
 from extractor.config import Settings, load_settings
 from extractor.errors import ExtractionFailed, InputError, Usage
 from extractor.grounding import ground
 from extractor.llm import prompts
-from extractor.llm.cache import CacheKey, open_cache
-from extractor.llm.client import Completion, RequestHook, ResponseHook, StructuredClient
+from extractor.llm.cache import CacheKey, ReportCache, open_cache
+from extractor.llm.completion import Completion, RequestHook, ResponseHook
 from extractor.llm.prompts import Prompt
+from extractor.rules import agreement
 from extractor.schemas.meeting_report import MeetingReport, schema_hash
+
+if TYPE_CHECKING:  # imported when a call is made: `import extractor` stays light
+    from extractor.llm.client import StructuredClient
 
 log = logging.getLogger(__name__)
 Messages = list[dict[str, str]]
@@ -26,7 +42,8 @@ Messages = list[dict[str, str]]
 
 @dataclass(frozen=True)
 class Extraction:
-    """A report and what it took: tokens and HTTP attempts now (zero on a cache hit)."""
+    """A report and what it took: tokens and HTTP attempts now (zero on a cache hit), whether
+    a grounding re-ask was made, and how the offline reading agrees with a model's report."""
 
     report: MeetingReport
     usage: Usage
@@ -37,6 +54,8 @@ class Extraction:
     prompt_id: str
     prompt_hash: str
     schema_hash: str
+    reasked: bool = False
+    agreement: dict[str, agreement.Verdict] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
@@ -48,25 +67,13 @@ def fingerprint(model: str, prompt_hash: str, schema: str) -> str:
     return f"{model}:{prompt_hash}:{schema}"
 
 
-def _followup(
-    messages: list[dict[str, str]], answer: MeetingReport, grounding: ground.Grounding
-) -> list[dict[str, str]]:
-    """The conversation so far plus what did not check out: one grounding re-ask."""
-    return [
-        *messages,
-        {"role": "assistant", "content": answer.model_dump_json(exclude_none=True)},
-        {"role": "user", "content": ground.reask_message(grounding.ungrounded)},
-    ]
+@dataclass(frozen=True)
+class Prepared:
+    """An article made ready: its cleaned text, the messages that ask for it, its cache key."""
 
-
-def _merged(first: Completion, second: Completion) -> Completion:
-    """The second answer, with what both calls cost."""
-    return replace(
-        second,
-        usage=first.usage + second.usage,
-        attempts=first.attempts + second.attempts,
-        latency=first.latency + second.latency,
-    )
+    cleaned: str
+    messages: Messages
+    key: CacheKey
 
 
 class Extractor:
@@ -92,7 +99,7 @@ class Extractor:
         self.settings = settings or load_settings(**overrides)
         self.prompt: Prompt = prompts.load(self.settings.prompt)
         self.schema_hash = schema_hash()
-        self._cache = open_cache(self.settings.cache_dir) if self.settings.use_cache else None
+        self._cache = self._open_cache()
         self._on_response = on_response
         self._before_request = before_request
         self.refresh = refresh  # skip cache reads (still write): a forced re-extraction
@@ -100,18 +107,19 @@ class Extractor:
         self._client_lock = threading.Lock()
 
     @property
+    def offline(self) -> bool:
+        return self.settings.backend == "rules"
+
+    @property
     def model(self) -> str:
         """The model name results are filed under; the rules baseline is "rules"."""
-        return "rules" if self.settings.backend == "rules" else self.settings.model
+        return "rules" if self.offline else self.settings.model
 
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.model, self.prompt.hash, self.schema_hash)
 
-    def clean(self, article: str | bytes) -> str:
-        """The article as the model sees it; bytes are decoded as UTF-8 (with or without a
-        BOM) or UTF-16 with a BOM. Raises InputError for anything that is not an article."""
-        return text.clean(_as_text(article), max_chars=self.settings.max_input_chars)
+    # -- the public calls
 
     def extract(self, article: str | bytes) -> MeetingReport:
         """The article's MeetingReport (see `run` for what it raises)."""
@@ -129,65 +137,32 @@ class Extractor:
         ConfigError when no endpoint is configured, and ExtractionFailed (ProviderError,
         TruncatedOutput) when no valid report comes back.
         """
-        steps = self._steps(article)
-        try:
-            messages = next(steps)
-            while True:  # each step asks the model once; the answer (or failure) goes back in
-                try:
-                    answer = self._structured_client().structured(messages, MeetingReport)
-                except ExtractionFailed as failure:
-                    messages = steps.throw(failure)
-                else:
-                    messages = steps.send(answer)
-        except StopIteration as done:
-            return done.value
+        return self._drive(self._steps(article))
 
     async def arun(self, article: str | bytes) -> Extraction:
         """The async form of `run`; calls on one event loop share its HTTP connections."""
-        steps = self._steps(article)
-        try:
-            messages = next(steps)
-        except StopIteration as done:  # a cache hit or the rules: no client needed
-            return done.value
-        client = self._structured_client()
-        async with client.session():  # one connection pool for the answer and its re-ask
-            try:
-                while True:
-                    try:
-                        answer = await client.astructured(messages, MeetingReport)
-                    except ExtractionFailed as failure:
-                        messages = steps.throw(failure)
-                    else:
-                        messages = steps.send(answer)
-            except StopIteration as done:
-                return done.value
+        return await self._adrive(self._steps(article))
 
-    def _steps(self, article: str) -> Generator[Messages, Completion, Extraction]:
-        """The whole pipeline, written once for both drivers: it yields the messages to send
-        and receives each validated completion (sans-IO, so sync and async share it)."""
-        cleaned, key = self._prepare(article)
-        if self.settings.backend == "rules":  # never cached: it is cheaper than a lookup
-            return self._from_rules(cleaned)
-        hit = None if self.refresh else self._lookup(key)
-        if hit is not None:
-            return hit
-        messages = self.prompt.render(cleaned)
-        first = yield messages
-        grounding = ground.ground(first.value, cleaned)
-        if not self._should_reask(grounding):
-            return self._store(key, first, grounding)
-        try:
-            second = yield _followup(messages, first.value, grounding)
-        except ExtractionFailed as failure:
-            # The first answer was valid: keep it, flagged, and count what the re-ask cost.
-            log.warning("grounding re-ask failed (%s); keeping the first answer", failure.reason)
-            spent = replace(first, usage=first.usage + failure.usage,
-                            attempts=first.attempts + failure.attempts)  # fmt: skip
-            return self._store(key, spent, grounding)
-        return self._store(key, _merged(first, second), ground.ground(second.value, cleaned))
+    def complete(self, prepared: Prepared, answer: Completion[MeetingReport]) -> Extraction:
+        """Finish an article whose first answer came another way (the provider's Batch API):
+        ground it, re-ask live once for what is not in the article, cache it."""
+        return self._drive(self._finish(prepared, answer))
 
-    def _should_reask(self, grounding: ground.Grounding) -> bool:
-        return bool(grounding.ungrounded) and self.settings.grounding_reasks > 0
+    async def acomplete(self, prepared: Prepared, answer: Completion[MeetingReport]) -> Extraction:
+        """The async form of `complete`."""
+        return await self._adrive(self._finish(prepared, answer))
+
+    def prepare(self, article: str | bytes) -> Prepared:
+        """Clean the article (InputError for what is not one), render the prompt, key it."""
+        article = _as_text(article)
+        cleaned = text.clean(article, max_chars=self.settings.max_input_chars)
+        return Prepared(cleaned, self.prompt.render(cleaned), self._key(article))
+
+    def regrounded(self, article: str, report: MeetingReport) -> MeetingReport:
+        """A stored report grounded again in its article, as cleaned now (review pages): the
+        article was accepted once, so no size limit refuses it now."""
+        cleaned = text.clean(article, max_chars=max(len(article), 1))
+        return ground.ground(report, cleaned).report
 
     def close(self) -> None:
         """Close the HTTP client and the cache; a later call opens them again."""
@@ -224,31 +199,102 @@ class Extractor:
     ) -> None:
         await self.aclose()
 
-    # -- steps
+    # -- the steps, written once
 
-    def _prepare(self, article: str) -> tuple[str, CacheKey]:
-        cleaned = self.clean(article)
-        if self.settings.backend == "llm":
-            self.settings.require_endpoint()  # before anything is sent or cached
+    def _steps(self, article: str | bytes) -> Generator[Messages, Completion, Extraction]:
+        """prepare -> answer -> complete. A cache hit is found before any cleaning: the key
+        covers the article as given, and only an accepted article was ever cached."""
+        article = _as_text(article)
+        if self.offline:
+            return self._from_rules(self.prepare(article))
+        if not self.settings.has_endpoint:
+            self.prepare(article)  # a bad article says so before a missing endpoint does
+            self.settings.require_endpoint()
+        hit = None if self.refresh else self._lookup(self._key(article))
+        if hit is not None:
+            return hit
+        prepared = self.prepare(article)
+        first = yield prepared.messages
+        return (yield from self._finish(prepared, first))
+
+    def _finish(
+        self, prepared: Prepared, first: Completion[MeetingReport]
+    ) -> Generator[Messages, Completion, Extraction]:
+        grounding = ground.ground(first.value, prepared.cleaned)
+        if not (grounding.ungrounded and self.settings.grounding_reasks > 0):
+            return self._store(prepared, first, grounding, reasked=False)
+        try:
+            second = yield _followup(prepared.messages, first.value, grounding)
+        except ExtractionFailed as failure:
+            # The first answer was valid: keep it, flagged, and count what the re-ask cost.
+            log.warning("grounding re-ask failed (%s); keeping the first answer", failure.reason)
+            spent = replace(first, usage=first.usage + failure.usage,
+                            attempts=first.attempts + failure.attempts)  # fmt: skip
+            return self._store(prepared, spent, grounding, reasked=True)
+        regrounded = ground.ground(second.value, prepared.cleaned)
+        return self._store(prepared, _merged(first, second), regrounded, reasked=True)
+
+    # -- the drivers: each step asks the model once; the answer (or failure) goes back in
+
+    def _drive(self, steps: Generator[Messages, Completion, Extraction]) -> Extraction:
+        try:
+            messages = next(steps)
+            while True:
+                try:
+                    answer = self._structured_client().structured(messages, MeetingReport)
+                except ExtractionFailed as failure:
+                    messages = steps.throw(failure)
+                else:
+                    messages = steps.send(answer)
+        except StopIteration as done:
+            return done.value
+
+    async def _adrive(self, steps: Generator[Messages, Completion, Extraction]) -> Extraction:
+        try:
+            messages = next(steps)
+        except StopIteration as done:  # a cache hit, the rules, a grounded answer: no call
+            return done.value
+        client = self._structured_client()
+        async with client.session():  # one connection pool for the answer and its re-ask
+            try:
+                while True:
+                    try:
+                        answer = await client.astructured(messages, MeetingReport)
+                    except ExtractionFailed as failure:
+                        messages = steps.throw(failure)
+                    else:
+                        messages = steps.send(answer)
+            except StopIteration as done:
+                return done.value
+
+    # -- answers and their records
+
+    def _key(self, article: str) -> CacheKey:
         params = (
             ("temperature", self.settings.temperature),
             ("max_tokens", self.settings.max_tokens),
             ("reasks", self.settings.reasks),
             ("grounding_reasks", self.settings.grounding_reasks),
         )
-        key = CacheKey(
+        return CacheKey(
             model=self.settings.model,
             mode=self.settings.mode,
             params=params,
             prompt_hash=self.prompt.hash,
             schema_hash=self.schema_hash,
-            text=cleaned,
+            text=article,
         )
-        return cleaned, key
+
+    def _open_cache(self) -> ReportCache | None:
+        if not self.settings.use_cache or self.settings.backend == "rules":
+            return None  # the rules are cheaper than a lookup: never cached
+        return open_cache(self.settings.cache_dir)
 
     def _structured_client(self) -> StructuredClient:
         with self._client_lock:  # threads starting at once share one client
             if self._client is None:
+                from extractor.llm.client import StructuredClient
+
                 self._client = StructuredClient(
                     self.settings,
                     on_response=self._on_response,
@@ -263,38 +309,46 @@ class Extractor:
         if entry is None:
             return None
         try:
-            report = MeetingReport.model_validate(entry["report"])
-        except (KeyError, ValueError) as error:
+            report = MeetingReport.model_validate_json(entry.report_json)
+        except ValueError as error:
             log.warning("cached report no longer validates (%s); extracting again", error)
             self._cache.discard(key)
             return None
-        return self._extraction(report, Usage(), 0, 0.0, cached=True)
+        return self._extraction(report, Usage(), 0, 0.0, cached=True, verdicts=entry.agreement)
 
-    def _from_rules(self, cleaned: str) -> Extraction:
+    def _from_rules(self, prepared: Prepared) -> Extraction:
         started = time.perf_counter()
-        report = ground.ground(rules.extract_rules(cleaned), cleaned).report
+        report = ground.ground(rules.extract_rules(prepared.cleaned), prepared.cleaned).report
         return self._extraction(report, Usage(), 0, time.perf_counter() - started, cached=False)
 
     def _store(
-        self, key: CacheKey, completion: Completion, grounding: ground.Grounding
+        self,
+        prepared: Prepared,
+        completion: Completion[MeetingReport],
+        grounding: ground.Grounding,
+        *,
+        reasked: bool,
     ) -> Extraction:
         report = grounding.report
+        # The offline reading of the same text: a second opinion that costs no request.
+        verdicts = agreement.compare(report, rules.extract_rules(prepared.cleaned))
         if self._cache is not None:
-            self._cache.set(
-                key,
-                {
-                    "report": report.model_dump(mode="json"),
-                    "model": self.settings.model,
-                    "prompt_hash": self.prompt.hash,
-                    "usage": [completion.usage.input_tokens, completion.usage.output_tokens],
-                },
-            )
+            self._cache.set(prepared.key, report.model_dump_json(), completion.usage, verdicts)
         return self._extraction(
-            report, completion.usage, completion.attempts, completion.latency, cached=False
-        )
+            report, completion.usage, completion.attempts, completion.latency,
+            cached=False, reasked=reasked, verdicts=verdicts,
+        )  # fmt: skip
 
     def _extraction(
-        self, report: MeetingReport, usage: Usage, attempts: int, latency: float, *, cached: bool
+        self,
+        report: MeetingReport,
+        usage: Usage,
+        attempts: int,
+        latency: float,
+        *,
+        cached: bool,
+        reasked: bool = False,
+        verdicts: dict[str, agreement.Verdict] | None = None,
     ) -> Extraction:
         return Extraction(
             report=report,
@@ -306,7 +360,28 @@ class Extractor:
             prompt_id=self.prompt.id,
             prompt_hash=self.prompt.hash,
             schema_hash=self.schema_hash,
+            reasked=reasked,
+            agreement=verdicts or {},
         )
+
+
+def _followup(messages: Messages, answer: MeetingReport, grounding: ground.Grounding) -> Messages:
+    """The conversation so far plus what did not check out: one grounding re-ask."""
+    return [
+        *messages,
+        {"role": "assistant", "content": answer.model_dump_json(exclude_none=True)},
+        {"role": "user", "content": ground.reask_message(grounding.ungrounded)},
+    ]
+
+
+def _merged(first: Completion, second: Completion) -> Completion:
+    """The second answer, with what both calls cost."""
+    return replace(
+        second,
+        usage=first.usage + second.usage,
+        attempts=first.attempts + second.attempts,
+        latency=first.latency + second.latency,
+    )
 
 
 def _as_text(article: object) -> str:

@@ -148,15 +148,15 @@ def test_require_endpoint_passes_with_either(given: dict) -> None:
 
 def test_cost_uses_the_price_table() -> None:
     settings = load_settings()
-    assert settings.price() == DEFAULT_PRICES["gpt-4o-mini"] == (0.15, 0.60)
+    assert settings.price_of() == DEFAULT_PRICES["gpt-4o-mini"] == (0.15, 0.60)
     assert settings.cost(1_000_000, 0) == pytest.approx(0.15)
     assert settings.cost(1000, 500) == pytest.approx((1000 * 0.15 + 500 * 0.60) / 1e6)
     assert settings.cost(1_000_000, 1_000_000, model="gpt-4o") == pytest.approx(12.50)
     assert settings.cost(10**6, 10**6, model="smollm2-135m") == 0.0
 
 
-def test_cost_of_unknown_model_is_zero_and_prices_can_be_overridden() -> None:
-    assert load_settings(model="local-llama").cost(10**6, 10**6) == 0.0
+def test_cost_of_unknown_model_is_unknown_and_prices_can_be_overridden() -> None:
+    assert load_settings(model="local-llama").cost(10**6, 10**6) is None  # unknown, not free
     custom = load_settings(model="mine", prices={"mine": (1.0, 2.0)})
     assert custom.cost(500_000, 250_000) == pytest.approx(1.0)
 

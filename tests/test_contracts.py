@@ -52,7 +52,11 @@ def test_the_contracts_hold_on_the_package(copy: Path) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["extractor/batch/ratelimit.py", "extractor/schemas/meeting_report.py", "extractor/cli.py"],
+    [
+        "extractor/batch/ratelimit.py",
+        "extractor/schemas/meeting_report.py",
+        "extractor/cli/base.py",
+    ],
 )
 def test_instructor_anywhere_but_the_clients_breaks_a_contract(copy: Path, module: str) -> None:
     result = planted(copy, module, "import instructor")

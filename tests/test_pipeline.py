@@ -1,4 +1,5 @@
-"""Orchestration: clean -> cache -> model -> cache, against the fake server."""
+"""The pipeline: prepare -> answer (cache, model, Batch API result, rules) -> complete, against
+the fake server."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def test_values_come_back_grounded_with_spans(settings_env: FakeOpenAI) -> None:
     report = Extractor().extract(ARTICLE)
     chair, indicator = report.meeting.chairs[0], report.indicators[0]
     assert chair.grounded and indicator.grounded
-    cleaned = Extractor().clean(ARTICLE)
+    cleaned = Extractor().prepare(ARTICLE).cleaned
     assert cleaned[indicator.span.start : indicator.span.end] == indicator.evidence
     assert len(settings_env.chat_requests) == 1  # all grounded: no re-ask
 

@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterable
 
+from extractor.batch.reports import report_line
 from extractor.batch.store import StoredExtraction
 
 CSV_COLUMNS = [
@@ -22,7 +23,7 @@ CSV_COLUMNS = [
 
 
 def to_jsonl(rows: Iterable[StoredExtraction]) -> str:
-    return "".join(json.dumps(_record(row), ensure_ascii=False) + "\n" for row in rows)
+    return "".join(json.dumps(report_line(row), ensure_ascii=False) + "\n" for row in rows)
 
 
 BOM = "\ufeff"
@@ -47,13 +48,6 @@ def _inert(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
-
-
-def _record(row: StoredExtraction) -> dict:
-    record = {"article_id": row.article_id, "source": row.source, "fingerprint": row.fingerprint}
-    if row.status == "ok" and row.report is not None:
-        return {**record, "report": json.loads(row.report)}
-    return {**record, "error": row.error}
 
 
 def _flat(row: StoredExtraction) -> dict:

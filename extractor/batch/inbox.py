@@ -1,6 +1,9 @@
 """Finding articles: a folder of .txt/.html/.md files (searched recursively) or a JSONL feed
 with one article per line ({"id"?, "url"?, "text" or "html", "published"?}).
 
+A file whose size and modification time are those recorded when it was read before is not
+read again: it is the same article, and a night with nothing new only pays a `stat` per file.
+
 Every candidate becomes an InboxItem whose id is a hash of its source and its content: a file's
 path, or a feed line's "id" (else its "url", else its line number). A corrected text under the
 same source is therefore a new version, extracted on its own, never written over the old one.
@@ -15,8 +18,8 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from extractor import text
@@ -40,6 +43,11 @@ class InboxItem:
     error: str | None = None
     published: str | None = None
     note: str | None = None  # something the user should hear about, e.g. a repeated feed id
+    unchanged: bool = False  # a file read on an earlier night, not read again: no text here
+    file_state: tuple[int, int] | None = None  # (size, mtime_ns) of the file it was read from
+
+
+KnownFiles = Mapping[str, tuple[int, int, str]]  # source -> (size, mtime_ns, article id)
 
 
 def article_id(source: str, content: str) -> str:
@@ -47,27 +55,59 @@ def article_id(source: str, content: str) -> str:
     return hashlib.sha256(f"{source}\0{content}".encode()).hexdigest()[:16]
 
 
-def discover(inbox: Path, *, max_chars: int) -> Iterator[InboxItem]:
+def discover(
+    inbox: Path, *, max_chars: int, known: KnownFiles | None = None
+) -> Iterator[InboxItem]:
     """Every article in a folder or JSONL feed, in a stable order. Anything larger than
-    `max_chars` could ever clean down to is refused before it is read."""
+    `max_chars` could ever clean down to is refused before it is read; a file `known` with
+    the same size and modification time comes back `unchanged`, unread."""
     if inbox.is_file() and inbox.suffix.lower() == ".jsonl":
         yield from _from_jsonl(inbox, max_chars=max_chars)
     elif inbox.is_dir():
-        yield from _from_folder(inbox, max_chars=max_chars)
+        yield from _from_folder(inbox, max_chars=max_chars, known=known or {})
     elif inbox.exists():
         raise InputError(f"{inbox} is neither a folder nor a .jsonl file")
     else:
         raise InputError(f"inbox {inbox} does not exist")
 
 
-def _from_folder(inbox: Path, *, max_chars: int) -> Iterator[InboxItem]:
+def _from_folder(inbox: Path, *, max_chars: int, known: KnownFiles) -> Iterator[InboxItem]:
     root = inbox.resolve()
-    for directory, folders, files in os.walk(root, followlinks=False):
-        folders.sort()
-        for name in sorted(files):
-            path = Path(directory) / name
-            if path.suffix.lower() in SUFFIXES:
-                yield _read_file(root, path, max_chars=max_chars)
+    for entry in _walk(str(root)):
+        path = Path(entry.path)
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        source = entry.path[len(str(root)) + 1 :]
+        state = _state(entry)
+        seen = known.get(source)
+        if state is not None and seen is not None and seen[:2] == state:
+            yield InboxItem(id=seen[2], source=source, unchanged=True, file_state=state)
+        else:
+            item = _read_file(root, path, max_chars=max_chars)
+            yield replace(item, file_state=state) if item.error is None else item
+
+
+def _walk(directory: str) -> Iterator[os.DirEntry[str]]:
+    """Files under `directory`: a folder's own files in name order, then its subfolders
+    (symlinked folders not entered)."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    folders = [entry for entry in entries if entry.is_dir(follow_symlinks=False)]
+    yield from (entry for entry in entries if not entry.is_dir(follow_symlinks=False))
+    for folder in folders:
+        yield from _walk(folder.path)
+
+
+def _state(entry: os.DirEntry[str]) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a regular file that is no symlink; None for anything else, which
+    is then always read (and refused) the careful way."""
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
 def _read_file(root: Path, path: Path, *, max_chars: int) -> InboxItem:

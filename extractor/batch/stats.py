@@ -1,22 +1,25 @@
-"""Per-night field statistics: how one run's reports fill each field, how well their values
-are grounded, and how often the model and the offline extractor agree.
+"""Per-night field statistics: how one run's reports fill each field, how their values are
+grounded, how often the model and the offline extractor agree, what the night cost.
 
 A quiet failure (a provider changes the model behind a name, a site changes its layout) leaves
-every report schema-valid and every night green, while a field empties or stops agreeing. These
-figures, stored with each run, let `health` compare tonight with the nights before, no gold
-needed.
+every report schema-valid and every night green, while a field empties or stops agreeing.
+These figures, stored with each run, let `health` compare tonight with the nights before, no
+gold needed. They are gathered as results are recorded, from the reports' JSON, so a night of
+100,000 articles adds no second pass over them.
+
+Every figure is named "<field>:<measure>": fill (share of reports stating it), mean (items per
+report, for lists), exact/normalized/fuzzy/none (shares of its values by alignment), agreement
+(share of articles where model and rules agree, among those where either states it), and the
+run's own: run:is_meeting, run:reask_rate, run:failure_rate, run:tokens_per_article,
+run:cost_per_article, run:latency_p50, run:latency_p95.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-from extractor.rules.agreement import FIELDS as AGREEMENT_FIELDS
-from extractor.rules.agreement import Verdict, agreement_share
-from extractor.schemas.meeting_report import Grounded, Meeting, MeetingReport
 
 SCALARS = (
     "headline", "published", "author", "meeting.name", "meeting.kind", "meeting.date",
@@ -30,22 +33,8 @@ ALIGNMENTS = ("exact", "normalized", "fuzzy", "none")
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """One article's result in a run: its report (None when it failed) and what it took."""
-
-    report: MeetingReport | None
-    error: str | None = None
-    reasked: bool = False
-    agreement: dict[str, Verdict] | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost: float = 0.0
-    latency: float | None = None
-
-
-@dataclass(frozen=True)
 class NightStats:
-    """A run's figures; `metrics` maps "<field>:<measure>" to a value, for health checks."""
+    """A run's figures, by name, with the counts they were computed from."""
 
     articles: int
     failed: int
@@ -70,74 +59,97 @@ class NightStats:
         )
 
 
-def night_stats(outcomes: Sequence[Outcome]) -> NightStats:
-    """Every figure of one run from its articles' outcomes."""
-    reports = [o.report for o in outcomes if o.report is not None]
-    failed = [o for o in outcomes if o.report is None]
-    metrics: dict[str, float] = {}
-    if reports:
-        metrics.update(_field_metrics(reports))
-        metrics["run:is_meeting"] = _share(r.is_meeting for r in reports)
-        metrics["run:reask_rate"] = _share(o.reasked for o in outcomes if o.report is not None)
-        metrics.update(_agreement_metrics([o.agreement for o in outcomes if o.agreement]))
-    if outcomes:
-        metrics["run:failure_rate"] = len(failed) / len(outcomes)
-        metrics["run:tokens_per_article"] = sum(
-            o.input_tokens + o.output_tokens for o in outcomes
-        ) / len(outcomes)
-        metrics["run:cost_per_article"] = sum(o.cost for o in outcomes) / len(outcomes)
-    latencies = sorted(o.latency for o in outcomes if o.latency)
-    if latencies:
-        metrics["run:latency_p50"] = statistics.median(latencies)
-        metrics["run:latency_p95"] = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-    reasons: dict[str, int] = {}
-    for outcome in failed:
-        reason = _reason(outcome.error)
-        reasons[reason] = reasons.get(reason, 0) + 1
-    return NightStats(len(outcomes), len(failed), metrics, reasons)
+@dataclass
+class NightTally:
+    """Counts gathered result by result; `stats()` turns them into the night's figures."""
+
+    reports: int = 0
+    failed: int = 0
+    meetings: int = 0
+    reasked: int = 0
+    tokens: int = 0
+    cost: float = 0.0
+    filled: Counter[str] = field(default_factory=Counter)
+    items: Counter[str] = field(default_factory=Counter)
+    aligned: dict[str, Counter[str]] = field(default_factory=dict)
+    verdicts: dict[str, Counter[str]] = field(default_factory=dict)
+    reasons: Counter[str] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+
+    def add_report(
+        self,
+        report: dict[str, Any],
+        *,
+        reasked: bool = False,
+        agreement: dict[str, str] | None = None,
+        tokens: int = 0,
+        cost: float = 0.0,
+        latency: float | None = None,
+    ) -> None:
+        """One good report, as the JSON object it is stored as."""
+        self.reports += 1
+        self.meetings += bool(report.get("is_meeting"))
+        self.reasked += reasked
+        self._spent(tokens, cost, latency)
+        for path in SCALARS:
+            self.filled[path] += _value(report, path) not in (None, "")
+        for path in LISTS:
+            values = _value(report, path) or []
+            self.filled[path] += bool(values)
+            self.items[path] += len(values)
+            for value in values:
+                if isinstance(value, dict):
+                    status = (value.get("span") or {}).get("status") or "none"
+                    self.aligned.setdefault(path, Counter())[status] += 1
+        for path, verdict in (agreement or {}).items():
+            self.verdicts.setdefault(path, Counter())[verdict] += 1
+
+    def add_failure(self, error: str | None, *, tokens: int = 0, cost: float = 0.0) -> None:
+        self.failed += 1
+        self.reasons[_reason(error)] += 1
+        self._spent(tokens, cost, None)
+
+    def stats(self) -> NightStats:
+        articles = self.reports + self.failed
+        metrics: dict[str, float] = {}
+        if self.reports:
+            metrics.update(self._field_metrics())
+            metrics["run:is_meeting"] = self.meetings / self.reports
+            metrics["run:reask_rate"] = self.reasked / self.reports
+        if articles:
+            metrics["run:failure_rate"] = self.failed / articles
+            metrics["run:tokens_per_article"] = self.tokens / articles
+            metrics["run:cost_per_article"] = self.cost / articles
+        if self.latencies:
+            ordered = sorted(self.latencies)
+            metrics["run:latency_p50"] = statistics.median(ordered)
+            metrics["run:latency_p95"] = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        return NightStats(articles, self.failed, metrics, dict(self.reasons))
+
+    def _spent(self, tokens: int, cost: float, latency: float | None) -> None:
+        self.tokens += tokens
+        self.cost += cost
+        if latency:
+            self.latencies.append(latency)
+
+    def _field_metrics(self) -> dict[str, float]:
+        metrics = {f"{path}:fill": self.filled[path] / self.reports for path in (*SCALARS, *LISTS)}
+        metrics.update({f"{path}:mean": self.items[path] / self.reports for path in LISTS})
+        for path, counts in self.aligned.items():
+            total = sum(counts.values())
+            metrics.update({f"{path}:{status}": counts[status] / total for status in ALIGNMENTS})
+        for path, counts in self.verdicts.items():
+            stated = sum(n for verdict, n in counts.items() if verdict != "empty")
+            if stated:
+                metrics[f"{path}:agreement"] = counts["agree"] / stated
+        return metrics
 
 
-def _share(flags: Iterable[bool]) -> float:
-    values = list(flags)
-    return sum(values) / len(values) if values else 0.0
-
-
-def _value(report: MeetingReport, path: str) -> Any:
-    head, _, tail = path.partition(".")
-    if head == "meeting":
-        return getattr(report.meeting or Meeting(), tail)
-    if head == "locality":
-        return getattr(report.locality, tail)
-    return getattr(report, path)
-
-
-def _field_metrics(reports: list[MeetingReport]) -> dict[str, float]:
-    metrics: dict[str, float] = {}
-    for path in SCALARS:
-        metrics[f"{path}:fill"] = _share(_value(r, path) not in (None, "") for r in reports)
-    for path in LISTS:
-        lengths = [len(_value(r, path)) for r in reports]
-        metrics[f"{path}:fill"] = _share(n > 0 for n in lengths)
-        metrics[f"{path}:mean"] = sum(lengths) / len(lengths)
-        items = [item for r in reports for item in _value(r, path) if isinstance(item, Grounded)]
-        if items:
-            for status, share in _alignment_shares(items).items():
-                metrics[f"{path}:{status}"] = share
-    return metrics
-
-
-def _alignment_shares(items: list[Grounded]) -> dict[str, float]:
-    statuses = [item.span.status if item.span is not None else "none" for item in items]
-    return {status: statuses.count(status) / len(statuses) for status in ALIGNMENTS}
-
-
-def _agreement_metrics(verdicts: list[dict[str, Verdict]]) -> dict[str, float]:
-    metrics = {}
-    for path in AGREEMENT_FIELDS:
-        share = agreement_share([v[path] for v in verdicts if path in v])
-        if share is not None:
-            metrics[f"{path}:agreement"] = share
-    return metrics
+def _value(report: dict[str, Any], path: str) -> Any:
+    node: Any = report
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def _reason(error: str | None) -> str:

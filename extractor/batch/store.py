@@ -1,9 +1,11 @@
-"""Batch state in SQLite (OUT/extractor.sqlite): articles, extractions, runs, Batch API jobs.
+"""Batch state in SQLite (OUT/extractor.sqlite): articles and the files they came from,
+extractions, runs with their statistics, Batch API jobs.
 
 WAL mode, one connection per process, every result committed as it completes. An extraction
 is unique per (article, fingerprint), so a crash between write and commit, or a second run,
-can never leave two results for the same work. Migrations are numbered functions applied in
-order and recorded in `migrations`; a shipped migration is never edited.
+can never leave two results for the same work. The schema comes from numbered migrations
+(migrations.py). Whole-night questions (what is left to do, what is not in reports.jsonl yet)
+are asked in SQL, so their cost does not grow with Python loops over every article.
 
 Any SQLite error (a damaged file, a full disk) becomes one ConfigError naming the file and
 what to do, never a raw sqlite3 traceback.
@@ -12,7 +14,6 @@ what to do, never a raw sqlite3 traceback.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import sqlite3
 import time
@@ -21,134 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from extractor.batch.migrations import migrate
 from extractor.errors import ConfigError, Usage
 
 DB_NAME = "extractor.sqlite"
 
 
-def _execute_all(db: sqlite3.Connection, script: str) -> None:
-    # Not executescript(): it commits first, which would break the migration's transaction.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def m001_initial(db: sqlite3.Connection) -> None:
-    _execute_all(
-        db,
-        """
-        CREATE TABLE articles (
-            id TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            text TEXT,
-            error TEXT,
-            published TEXT,
-            first_seen REAL NOT NULL
-        );
-        CREATE TABLE extractions (
-            article_id TEXT NOT NULL REFERENCES articles(id),
-            fingerprint TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
-            report TEXT,
-            error TEXT,
-            failures INTEGER NOT NULL DEFAULT 0,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            input_tokens INTEGER NOT NULL DEFAULT 0,
-            output_tokens INTEGER NOT NULL DEFAULT 0,
-            latency REAL,
-            cached INTEGER NOT NULL DEFAULT 0,
-            run_id INTEGER,
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL,
-            PRIMARY KEY (article_id, fingerprint)
-        );
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            fingerprint TEXT NOT NULL,
-            started_at REAL NOT NULL,
-            ended_at REAL,
-            status TEXT NOT NULL DEFAULT 'running',
-            summary TEXT
-        );
-        """,
-    )
-
-
-def m002_batch_jobs(db: sqlite3.Connection) -> None:
-    _execute_all(
-        db,
-        """
-        CREATE TABLE batch_jobs (
-            id TEXT PRIMARY KEY,
-            fingerprint TEXT NOT NULL,
-            status TEXT NOT NULL,
-            article_ids TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            finished_at REAL
-        );
-        """,
-    )
-
-
-def m003_batch_job_tokens(db: sqlite3.Connection) -> None:
-    # A job is recorded under its own token before it is submitted; the provider's id comes
-    # after, so a crash in between can find the batch again instead of submitting twice.
-    _execute_all(
-        db,
-        """
-        CREATE TABLE batch_jobs_v3 (
-            token TEXT PRIMARY KEY,
-            id TEXT UNIQUE,
-            fingerprint TEXT NOT NULL,
-            status TEXT NOT NULL,
-            article_ids TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            finished_at REAL
-        );
-        INSERT INTO batch_jobs_v3 (token, id, fingerprint, status, article_ids, created_at,
-            finished_at)
-            SELECT 'legacy-' || id, id, fingerprint, status, article_ids, created_at, finished_at
-            FROM batch_jobs;
-        DROP TABLE batch_jobs;
-        ALTER TABLE batch_jobs_v3 RENAME TO batch_jobs
-        """,
-    )
-
-
-def m004_content_ids(db: sqlite3.Connection) -> None:
-    # A feed article was keyed by the feed's id alone; its identity now covers its text (the
-    # feed id becomes its source), as for files. Re-key those rows, so that existing results
-    # are kept instead of extracted again. The id formula is copied here on purpose: a shipped
-    # migration must not change when the code it once matched does.
-    def content_id(source: str, text: str) -> str:
-        return hashlib.sha256(f"{source}\0{text}".encode()).hexdigest()[:16]
-
-    db.execute("PRAGMA defer_foreign_keys = ON")  # articles and extractions move together
-    renamed = {}
-    rows = db.execute("SELECT id, source, text FROM articles WHERE text IS NOT NULL").fetchall()
-    for old_id, source, text in rows:
-        if old_id != content_id(source, text):  # keyed by a feed id
-            renamed[old_id] = new_id = content_id(old_id, text)
-            db.execute(
-                "UPDATE articles SET id = ?, source = ? WHERE id = ?", (new_id, old_id, old_id)
-            )
-            db.execute(
-                "UPDATE extractions SET article_id = ? WHERE article_id = ?", (new_id, old_id)
-            )
-    jobs = db.execute("SELECT token, article_ids FROM batch_jobs WHERE finished_at IS NULL")
-    for token, ids in jobs.fetchall():
-        moved = [renamed.get(article_id, article_id) for article_id in json.loads(ids)]
-        db.execute(
-            "UPDATE batch_jobs SET article_ids = ? WHERE token = ?", (json.dumps(moved), token)
-        )
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    m001_initial,
-    m002_batch_jobs,
-    m003_batch_job_tokens,
-    m004_content_ids,
-]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -182,6 +61,40 @@ class StoredExtraction:
     attempts: int
     usage: Usage
     latency: float | None
+    reasked: bool = False
+    agreement: dict[str, str] | None = None
+    cost: float | None = None
+    run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredNight:
+    """A run and the field statistics recorded when it ended."""
+
+    run_id: int
+    fingerprint: str
+    started_at: float
+    status: str
+    stats: dict[str, Any]
+
+
+def _extraction(row: sqlite3.Row) -> StoredExtraction:
+    return StoredExtraction(
+        article_id=row["article_id"],
+        source=row["source"],
+        fingerprint=row["fingerprint"],
+        status=row["status"],
+        report=row["report"],
+        error=row["error"],
+        failures=row["failures"],
+        attempts=row["attempts"],
+        usage=Usage(row["input_tokens"], row["output_tokens"]),
+        latency=row["latency"],
+        reasked=bool(row["reasked"]),
+        agreement=json.loads(row["agreement"]) if row["agreement"] else None,
+        cost=row["cost"],
+        run_id=row["run_id"],
+    )
 
 
 def state_error(path: Path, error: Exception) -> ConfigError:
@@ -264,6 +177,60 @@ class Store:
         return cursor.rowcount == 1
 
     @_guarded
+    def add_articles(
+        self,
+        articles: list[tuple[StoredArticle, str | None]],
+        files: list[tuple[str, int, int, str]],
+    ) -> None:
+        """Many articles (each with its publication date) and the file states they were read
+        from (source, size, mtime_ns, article id), in one transaction."""
+        now = time.time()
+        self.db.execute("BEGIN")
+        try:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO articles (id, source, text, error, published, first_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(a.id, a.source, a.text, a.error, published, now) for a, published in articles],
+            )
+            self.db.executemany(
+                "INSERT INTO files (source, size, mtime_ns, article_id) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (source) DO UPDATE SET size = excluded.size, "
+                "mtime_ns = excluded.mtime_ns, article_id = excluded.article_id",
+                files,
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    @_guarded
+    def known_files(self) -> dict[str, tuple[int, int, str]]:
+        """Every file read before: source -> (size, mtime_ns, article id)."""
+        rows = self.db.execute("SELECT source, size, mtime_ns, article_id FROM files")
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    @_guarded
+    def pending(
+        self, article_ids: list[str], fingerprint: str, *, max_failures: int, reprocess: bool
+    ) -> list[tuple[str, bool]]:
+        """Those of `article_ids` still to extract under `fingerprint`, in the given order,
+        each with whether it was tried before: never tried, or failed fewer than
+        `max_failures` times (every one of them, to reprocess)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS scanned (seq INTEGER, id TEXT)")
+        self.db.execute("DELETE FROM scanned")
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO scanned VALUES (?, ?)", enumerate(article_ids))
+        self.db.execute("COMMIT")
+        rows = self.db.execute(
+            "SELECT s.id, e.status IS NOT NULL FROM scanned s LEFT JOIN extractions e "
+            "ON e.article_id = s.id AND e.fingerprint = ? "
+            "WHERE ? OR e.status IS NULL OR (e.status = 'failed' AND e.failures < ?) "
+            "ORDER BY s.seq",
+            (fingerprint, int(reprocess), max_failures),
+        )
+        return [(row[0], bool(row[1])) for row in rows]
+
+    @_guarded
     def article(self, article_id: str) -> StoredArticle | None:
         row = self.db.execute(
             "SELECT id, source, text, error FROM articles WHERE id = ?", (article_id,)
@@ -293,23 +260,32 @@ class Store:
         latency: float,
         cached: bool,
         run_id: int | None,
+        reasked: bool = False,
+        agreement: dict[str, str] | None = None,
+        cost: float | None = None,
     ) -> None:
+        """A good report; its reports.jsonl line is written when the run ends."""
         now = time.time()
+        verdicts = json.dumps(agreement) if agreement else None
         self.db.execute(
             """
             INSERT INTO extractions (article_id, fingerprint, status, report, error, attempts,
-                input_tokens, output_tokens, latency, cached, run_id, created_at, updated_at)
-            VALUES (?, ?, 'ok', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
+                input_tokens, output_tokens, latency, cached, run_id, created_at, updated_at,
+                reasked, agreement, cost, written)
+            VALUES (?, ?, 'ok', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
             ON CONFLICT (article_id, fingerprint) DO UPDATE SET
                 status = 'ok', report = excluded.report, error = NULL,
                 attempts = attempts + excluded.attempts,
                 input_tokens = input_tokens + excluded.input_tokens,
                 output_tokens = output_tokens + excluded.output_tokens,
                 latency = excluded.latency, cached = excluded.cached,
-                run_id = excluded.run_id, updated_at = excluded.updated_at
+                run_id = excluded.run_id, updated_at = excluded.updated_at,
+                reasked = excluded.reasked, agreement = excluded.agreement,
+                cost = coalesce(cost, 0) + coalesce(excluded.cost, 0), written = 0
             """,
             (article_id, fingerprint, report_json, attempts, usage.input_tokens,
-             usage.output_tokens, latency, int(cached), run_id, now, now),
+             usage.output_tokens, latency, int(cached), run_id, now, now, int(reasked),
+             verdicts, cost),
         )  # fmt: skip
 
     @_guarded
@@ -322,44 +298,57 @@ class Store:
         usage: Usage,
         attempts: int,
         run_id: int | None,
+        cost: float | None = None,
     ) -> None:
         now = time.time()
         self.db.execute(
             """
             INSERT INTO extractions (article_id, fingerprint, status, error, failures, attempts,
-                input_tokens, output_tokens, run_id, created_at, updated_at)
-            VALUES (?, ?, 'failed', ?, 1, ?, ?, ?, ?, ?, ?)
+                input_tokens, output_tokens, run_id, created_at, updated_at, cost)
+            VALUES (?, ?, 'failed', ?, 1, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (article_id, fingerprint) DO UPDATE SET
                 status = CASE WHEN status = 'ok' THEN 'ok' ELSE 'failed' END,
                 error = excluded.error, failures = failures + 1,
                 attempts = attempts + excluded.attempts,
                 input_tokens = input_tokens + excluded.input_tokens,
                 output_tokens = output_tokens + excluded.output_tokens,
-                run_id = excluded.run_id, updated_at = excluded.updated_at
+                run_id = excluded.run_id, updated_at = excluded.updated_at,
+                cost = coalesce(cost, 0) + coalesce(excluded.cost, 0)
             """,
             (article_id, fingerprint, error, attempts, usage.input_tokens, usage.output_tokens,
-             run_id, now, now),
+             run_id, now, now, cost),
         )  # fmt: skip
 
-    def extractions(self, fingerprint: str | None = None) -> Iterator[StoredExtraction]:
+    def extractions(
+        self, fingerprint: str | None = None, *, unwritten: bool = False, article_id: str = ""
+    ) -> Iterator[StoredExtraction]:
+        """Stored results, by source; only those of `fingerprint`, only the ok ones whose
+        reports.jsonl line is not written yet, or only one article's, when asked."""
+        where, params = [], []
+        if fingerprint:
+            where.append("e.fingerprint = ?")
+            params.append(fingerprint)
+        if unwritten:
+            where.append("e.written = 0 AND e.status = 'ok'")
+        if article_id:
+            where.append("e.article_id = ?")
+            params.append(article_id)
         query = (
             "SELECT e.*, a.source FROM extractions e JOIN articles a ON a.id = e.article_id"
-            + (" WHERE e.fingerprint = ?" if fingerprint else "")
+            + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.source, a.first_seen, e.article_id"  # versions of a source in order
         )
-        for row in self._rows(query, (fingerprint,) if fingerprint else ()):
-            yield StoredExtraction(
-                article_id=row["article_id"],
-                source=row["source"],
-                fingerprint=row["fingerprint"],
-                status=row["status"],
-                report=row["report"],
-                error=row["error"],
-                failures=row["failures"],
-                attempts=row["attempts"],
-                usage=Usage(row["input_tokens"], row["output_tokens"]),
-                latency=row["latency"],
-            )
+        for row in self._rows(query, tuple(params)):
+            yield _extraction(row)
+
+    @_guarded
+    def mark_written(self, keys: list[tuple[str, str]]) -> None:
+        """(article id, fingerprint) pairs whose lines are now in reports.jsonl."""
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "UPDATE extractions SET written = 1 WHERE article_id = ? AND fingerprint = ?", keys
+        )
+        self.db.execute("COMMIT")
 
     # -- runs
 
@@ -371,11 +360,27 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     @_guarded
-    def finish_run(self, run_id: int, status: str, summary: dict) -> None:
+    def finish_run(
+        self, run_id: int, status: str, summary: dict, stats: dict | None = None
+    ) -> None:
         self.db.execute(
-            "UPDATE runs SET ended_at = ?, status = ?, summary = ? WHERE id = ?",
-            (time.time(), status, json.dumps(summary), run_id),
+            "UPDATE runs SET ended_at = ?, status = ?, summary = ?, stats = ? WHERE id = ?",
+            (time.time(), status, json.dumps(summary), json.dumps(stats) if stats else None,
+             run_id),
+        )  # fmt: skip
+
+    @_guarded
+    def nights(self) -> list[StoredNight]:
+        """Every run that recorded statistics, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, fingerprint, started_at, status, stats FROM runs "
+            "WHERE stats IS NOT NULL ORDER BY id"
         )
+        return [
+            StoredNight(row["id"], row["fingerprint"], row["started_at"], row["status"],
+                        json.loads(row["stats"]))
+            for row in rows
+        ]  # fmt: skip
 
     # -- Batch API jobs
 
@@ -413,25 +418,3 @@ class Store:
             "UPDATE batch_jobs SET status = ?, finished_at = ? WHERE token = ?",
             (status, time.time(), token),
         )
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Apply the migrations not yet recorded, each in its own transaction."""
-    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)")
-    for migration in MIGRATIONS:
-        db.execute("BEGIN IMMEDIATE")  # read what is applied under the write lock: no race
-        try:
-            if db.execute(
-                "SELECT 1 FROM migrations WHERE name = ?", (migration.__name__,)
-            ).fetchone():
-                db.execute("COMMIT")
-                continue
-            migration(db)
-            db.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-                (migration.__name__, time.time()),
-            )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise

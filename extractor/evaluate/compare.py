@@ -230,9 +230,11 @@ def compare_all(
 
 def _cost(settings: Settings, model: str, runs: Iterable[ArticleRun]) -> float | None:
     """Estimated dollars; None (shown as unknown, not as free) for a model without a price."""
-    if model not in settings.prices:
+    if settings.price_of(model) is None:
         return None
-    return sum(settings.cost(r.usage.input_tokens, r.usage.output_tokens, model) for r in runs)
+    return sum(
+        settings.cost(r.usage.input_tokens, r.usage.output_tokens, model) or 0.0 for r in runs
+    )
 
 
 def _default_models(cassettes: Path, settings: Settings, record: bool) -> list[str]:

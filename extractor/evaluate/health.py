@@ -14,8 +14,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from extractor.batch.stats import NightStats
+from extractor.batch.store import DB_NAME, Store
+from extractor.errors import InputError
 
 MAD_TO_SIGMA = 1.4826  # MAD times this estimates a normal standard deviation
 
@@ -70,6 +73,22 @@ class Health:
             f"{m.metric} {_format(m.median)} -> {_format(m.tonight)}" for m in self.drifted
         )
         return f"health: DRIFT in {len(self.drifted)} figure(s): {moved}"
+
+
+def load_nights(out: Path) -> list[NightStats]:
+    """The field statistics of every night a batch output folder recorded, oldest first."""
+    if not (out / DB_NAME).is_file():
+        raise InputError(f"{out} holds no batch state ({DB_NAME} missing)")
+    store = Store(out)
+    try:
+        return [NightStats.from_dict(night.stats) for night in store.nights()]
+    finally:
+        store.close()
+
+
+def night_verdict(out: Path) -> str:
+    """The health of the night that just ended, in one line."""
+    return judge(load_nights(out)).verdict
 
 
 def judge(history: Sequence[NightStats], rules: HealthRules | None = None) -> Health:

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import instructor
 import openai
-from instructor.v2.providers.openai.schema import generate_openai_schema
 from pydantic import ValidationError
 
 from extractor.config import Settings
@@ -60,7 +61,7 @@ class BatchAPI:
         )
 
     def request_line(self, article_id: str, messages: list[dict[str, str]]) -> dict[str, Any]:
-        schema = dict(generate_openai_schema(MeetingReport))
+        schema = _tool_schema()
         return {
             "custom_id": article_id,
             "method": "POST",
@@ -159,6 +160,12 @@ class BatchAPI:
                 if isinstance(line, dict) and isinstance(line.get("custom_id"), str):
                     lines.append(line)
         return lines
+
+
+@functools.cache
+def _tool_schema() -> dict[str, Any]:
+    """The tool the live path offers in tools mode, through instructor's public API."""
+    return dict(instructor.openai_schema(MeetingReport).openai_schema)
 
 
 def _submit_failed(error: Exception) -> ProviderError:

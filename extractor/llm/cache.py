@@ -1,9 +1,11 @@
 """Disk cache of extraction results, so no article is paid for twice.
 
-The key covers everything that changes the answer (cleaned text, model, mode, generation
-parameters, prompt hash, schema hash) and nothing secret: the API key never reaches it.
-Values are JSON text, not pickles, so an entry from another version can be read or dropped
-safely; an entry that cannot be read is a miss.
+The key covers everything that changes the answer (the article as given, model, mode,
+generation parameters and limits, prompt hash, schema hash) and nothing secret: the API key
+never reaches it. Keyed on the article as given, a hit needs no cleaning at all. Values are
+JSON text, not pickles, so an entry from another version can be read or dropped safely; an
+entry that cannot be read is a miss. The report inside stays JSON text, validated once by
+pydantic's JSON parser on the way out.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import diskcache
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, Usage
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,15 @@ class CacheKey:
             ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedEntry:
+    """A stored result: the report as JSON text, what it cost, how the rules agreed with it."""
+
+    report_json: str
+    usage: Usage
+    agreement: dict[str, str]
 
 
 class _DamagedCache(ConfigError):
@@ -74,23 +85,30 @@ class ReportCache:
             raise ConfigError(f"cannot open cache directory {directory}: {error}") from None
         self.directory = directory
 
-    def get(self, key: CacheKey) -> dict | None:
-        """The cached entry (a JSON object), or None on a miss or an unreadable entry."""
+    def get(self, key: CacheKey) -> CachedEntry | None:
+        """The cached entry, or None on a miss or an unreadable entry."""
         digest = key.digest()
         try:
             raw = self._cache.get(digest)
             if raw is None:
                 return None
             entry = json.loads(raw)
-            if not isinstance(entry, dict):
-                raise TypeError(f"entry is a {type(entry).__name__}, not an object")
-            return entry
-        except (OSError, sqlite3.Error, ValueError, TypeError) as error:
+            return CachedEntry(
+                report_json=str(entry["report"]),
+                usage=Usage(*entry.get("usage", (0, 0))),
+                agreement=dict(entry.get("agreement") or {}),
+            )
+        except (OSError, sqlite3.Error, ValueError, TypeError, KeyError) as error:
             log.warning("cache entry %s unreadable (%s); treating as a miss", digest[:12], error)
             self.discard(key)
             return None
 
-    def set(self, key: CacheKey, entry: dict) -> None:
+    def set(self, key: CacheKey, report_json: str, usage: Usage, agreement: dict[str, str]) -> None:
+        entry = {
+            "report": report_json,
+            "usage": [usage.input_tokens, usage.output_tokens],
+            "agreement": agreement,
+        }
         try:
             self._cache.set(key.digest(), json.dumps(entry, ensure_ascii=False), retry=True)
         except (OSError, sqlite3.Error) as error:

@@ -21,9 +21,9 @@ import logging
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx2
@@ -55,13 +55,12 @@ from extractor.errors import (
     register_secret,
 )
 from extractor.llm import deadline, library_logs
+from extractor.llm.completion import Completion, RequestHook, ResponseHook
 from extractor.llm.retry_after import retry_after
 
 library_logs.guard()  # the libraries imported above now exist
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
-ResponseHook = Callable[[int, Mapping[str, str]], None]  # status, headers
-RequestHook = Callable[[Any], Awaitable[None]]  # awaited before every async HTTP request, given it
 
 _MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -72,16 +71,6 @@ _MODES = {
 _TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529}
 _MAX_RETRY_AFTER = 120.0
 _OPENAI_URL = "https://api.openai.com/v1"
-
-
-@dataclass(frozen=True)
-class Completion(Generic[T]):
-    """A validated value with what it cost: HTTP attempts, provider-reported tokens, latency."""
-
-    value: T
-    usage: Usage
-    attempts: int
-    latency: float
 
 
 @dataclass

@@ -256,7 +256,7 @@ def test_dry_run_sends_nothing_and_estimates(tmp_path: Path, via: str) -> None:
         summary, planned = batch.dry_run()
         assert server.requests == []
     assert summary.total == 3 and len(planned) == 3
-    assert all(p.estimated_tokens > 1000 for p in planned)
+    assert all(p.input_tokens > 1000 and p.output_tokens > 0 for p in planned)
 
 
 @pytest.mark.parametrize(

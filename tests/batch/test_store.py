@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import store
-from extractor.batch.store import DB_NAME, MIGRATIONS, Store, StoredArticle
+from extractor.batch import migrations
+from extractor.batch.migrations import MIGRATIONS
+from extractor.batch.store import DB_NAME, Store, StoredArticle
 from extractor.errors import ConfigError, Usage
 
 FP = "fake-model:0123456789abcdef:fedcba9876543210"
@@ -52,7 +53,8 @@ def tables_of(path: Path) -> set[str]:
 def test_migrations_are_applied_and_recorded(tmp_path: Path) -> None:
     Store(tmp_path).close()
     applied = migrations_of(tmp_path / DB_NAME)
-    names = ["m001_initial", "m002_batch_jobs", "m003_batch_job_tokens", "m004_content_ids"]
+    names = ["m001_initial", "m002_batch_jobs", "m003_batch_job_tokens", "m004_content_ids",
+             "m005_nightly"]  # fmt: skip
     assert [name for name, _ in applied] == names
     assert [m.__name__ for m in MIGRATIONS] == names
     assert {"articles", "extractions", "runs", "batch_jobs", "migrations"} <= tables_of(
@@ -77,7 +79,7 @@ def test_a_failing_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monk
         db.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(store, "MIGRATIONS", [*MIGRATIONS, m003_broken])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, m003_broken])
     with pytest.raises(RuntimeError, match="boom"):
         Store(tmp_path)
     assert "half_done" not in tables_of(tmp_path / DB_NAME)

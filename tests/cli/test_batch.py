@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor.batch import store
-from extractor.batch.store import DB_NAME, Store, StoredArticle
+from extractor.batch import migrations
+from extractor.batch.store import DB_NAME, Store
 from extractor.cli import app
 from extractor.config import load_settings
-from extractor.errors import Usage
 from extractor.llm import tokens
 from extractor.pipeline import Extractor
 from tests.conftest import ARTICLE, SEEDS, VALID_REPORT
@@ -128,19 +127,27 @@ def test_results_an_older_version_stored_under_feed_ids_are_kept(
     fingerprint = extractor.fingerprint
     extractor.close()
     with monkeypatch.context() as older:  # its state: feed articles keyed by the id alone
-        older.setattr(store, "MIGRATIONS", store.MIGRATIONS[:3])
-        db = Store(out)
-        for feed_id, mark in (("a", "A1"), ("b", "B1")):
-            db.add_article(StoredArticle(feed_id, feed_id, ARTICLE + f" Bài số {mark}.", None))
-            db.save_ok(feed_id, fingerprint, json.dumps(VALID_REPORT), usage=Usage(),
-                       attempts=1, latency=0.1, cached=False, run_id=None)  # fmt: skip
-        db.close()
+        older.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
+        Store(out).close()
+    db = sqlite3.connect(out / DB_NAME)  # rows as that version wrote them, and its file
+    for feed_id, mark in (("a", "A1"), ("b", "B1")):
+        db.execute("INSERT INTO articles (id, source, text, first_seen) VALUES (?, ?, ?, 0)",
+                   (feed_id, feed_id, ARTICLE + f" Bài số {mark}."))  # fmt: skip
+        db.execute(
+            "INSERT INTO extractions (article_id, fingerprint, status, report, created_at, "
+            "updated_at) VALUES (?, ?, 'ok', ?, 0, 0)",
+            (feed_id, fingerprint, json.dumps(VALID_REPORT)),
+        )
+    db.commit()
+    db.close()
+    old_lines = [json.dumps({"article_id": i, "source": i, "report": VALID_REPORT}) for i in "ab"]
+    (out / "reports.jsonl").write_text("\n".join(old_lines) + "\n", encoding="utf-8")
     result = cli("batch", feed, "--out", out)
     assert result.exit_code == 0, result.output
     assert "nothing new: all 2 article(s) already extracted; no request sent" in result.stderr
     assert settings_env.chat_requests == []
     lines = [json.loads(line) for line in (out / "reports.jsonl").open(encoding="utf-8")]
-    assert sorted(line["source"] for line in lines) == ["a", "b"]
+    assert sorted(line["source"] for line in lines) == ["a", "b"]  # kept, not written twice
 
 
 # ---------------------------------------------------------------- Batch API: submitted once

@@ -9,6 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from extractor import cli
+from extractor.cli import base as app_module
 from tests.conftest import ROOT
 
 runner = CliRunner()
@@ -23,7 +24,8 @@ def test_version_matches_the_package() -> None:
 
 
 def test_exit_codes_are_documented_where_users_look() -> None:
-    codes = {*cli.EXIT_CODES.values(), 0, 1, 2, cli.EXIT_FAILURE, cli.EXIT_INTERRUPTED}
+    codes = {*app_module.EXIT_CODES.values(), 0, 1, 2, app_module.EXIT_FAILURE,
+             app_module.EXIT_BUDGET, app_module.EXIT_INTERRUPTED}  # fmt: skip
     help_text = " ".join(runner.invoke(cli.app, ["--help"]).stdout.split())
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]

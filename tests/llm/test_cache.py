@@ -11,8 +11,8 @@ import pytest
 
 from extractor import extract_report
 from extractor.config import load_settings
-from extractor.errors import ConfigError
-from extractor.llm.cache import CacheKey, ReportCache
+from extractor.errors import ConfigError, Usage
+from extractor.llm.cache import CachedEntry, CacheKey, ReportCache
 from extractor.pipeline import Extractor
 from tests.conftest import ARTICLE
 from tests.fake_openai import FakeOpenAI
@@ -25,14 +25,19 @@ KEY = CacheKey(
     schema_hash="fedcba9876543210",
     text="Huyện ủy Trà Cú tổ chức hội nghị.",
 )
-ENTRY = {"report": {"headline": "Hội nghị sơ kết", "is_meeting": True}, "usage": [1000, 200]}
+REPORT = '{"headline": "Hội nghị sơ kết", "is_meeting": true}'
+ENTRY = CachedEntry(REPORT, Usage(1000, 200), {"meeting.chairs": "agree"})
+
+
+def put(cache: ReportCache, key: CacheKey = KEY) -> None:
+    cache.set(key, ENTRY.report_json, ENTRY.usage, ENTRY.agreement)
 
 
 def test_set_get_roundtrip(tmp_path: Path) -> None:
     cache = ReportCache(tmp_path / "c")
     assert cache.get(KEY) is None
     assert len(cache) == 0
-    cache.set(KEY, ENTRY)
+    put(cache)
     assert cache.get(KEY) == ENTRY
     assert len(cache) == 1
     cache.close()
@@ -40,7 +45,7 @@ def test_set_get_roundtrip(tmp_path: Path) -> None:
 
 def test_entries_persist_across_instances(tmp_path: Path) -> None:
     first = ReportCache(tmp_path / "c")
-    first.set(KEY, ENTRY)
+    put(first)
     first.close()
     second = ReportCache(tmp_path / "c")
     assert second.get(KEY) == ENTRY
@@ -49,7 +54,7 @@ def test_entries_persist_across_instances(tmp_path: Path) -> None:
 
 def test_values_are_stored_as_json_text(tmp_path: Path) -> None:
     cache = ReportCache(tmp_path / "c")
-    cache.set(KEY, ENTRY)
+    put(cache)
     raw = diskcache.Cache(str(tmp_path / "c"))
     stored = raw.get(KEY.digest())
     raw.close()
@@ -70,7 +75,7 @@ CHANGES = [
 
 def test_every_key_field_changes_the_digest(tmp_path: Path) -> None:
     cache = ReportCache(tmp_path / "c")
-    cache.set(KEY, ENTRY)
+    put(cache)
     for change in CHANGES:
         other = dataclasses.replace(KEY, **change)
         assert other.digest() != KEY.digest(), change
@@ -92,7 +97,7 @@ def test_corrupt_entry_is_a_miss_and_is_discarded(tmp_path: Path, garbage: objec
     assert KEY.digest() in raw
     assert cache.get(KEY) is None
     assert KEY.digest() not in raw  # discarded, so the next write starts clean
-    cache.set(KEY, ENTRY)
+    put(cache)
     assert cache.get(KEY) == ENTRY
     raw.close()
     cache.close()

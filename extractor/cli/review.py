@@ -1,0 +1,34 @@
+"""`extractor review`: HTML pages with every grounded value highlighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extractor.cli.base import app, read_article, reports_errors
+from extractor.errors import InputError
+from extractor.review import site as review_site
+
+
+@app.command("review")
+@reports_errors
+def review_command(
+    target: Annotated[Path, typer.Argument(help="A report JSON file, or a batch output folder.")],
+    html: Annotated[Path, typer.Option("--html", help="Page to write (index page for a batch).")],
+    article: Annotated[Path | None, typer.Option(help="The article, for a single report.")] = None,
+) -> None:
+    """Render reports as HTML with every grounded value highlighted in its article."""
+    if not target.exists():
+        raise InputError(f"{target} not found: give a report JSON file or a batch output folder")
+    html.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        pages = review_site.write_batch(target, html)
+        typer.echo(f"wrote {html} and {pages} article page(s)", err=True)
+        return
+    if article is None:
+        raise InputError("a single report needs --article, the article it was extracted from")
+    page = review_site.single(target, read_article(str(article)))
+    html.write_text(page, encoding="utf-8")
+    typer.echo(f"wrote {html}", err=True)
