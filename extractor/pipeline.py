@@ -158,11 +158,11 @@ class Extractor:
         cleaned = text.clean(article, max_chars=self.settings.max_input_chars)
         return Prepared(cleaned, self.prompt.render(cleaned), self._key(article))
 
-    def regrounded(self, article: str, report: MeetingReport) -> MeetingReport:
-        """A stored report grounded again in its article, as cleaned now (review pages): the
-        article was accepted once, so no size limit refuses it now."""
+    def regrounded(self, article: str, report: MeetingReport) -> tuple[MeetingReport, str]:
+        """A stored report grounded again in its article as cleaned now, and that text (review
+        pages): the article was accepted once, so no size limit refuses it now."""
         cleaned = text.clean(article, max_chars=max(len(article), 1))
-        return ground.ground(report, cleaned).report
+        return ground.ground(report, cleaned).report, cleaned
 
     def close(self) -> None:
         """Close the HTTP client and the cache; a later call opens them again."""

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import rules, text
 from extractor.config import Settings
 from extractor.errors import CassetteMissing, ConfigError, ExtractorError, Usage
 from extractor.evaluate import accuracy, score
@@ -104,17 +102,21 @@ def record_settings(
     return settings.model_copy(update={"base_url": info.base_url})
 
 
-def rules_candidate(articles: Mapping[str, str], gold: Mapping[str, MeetingReport]) -> Candidate:
-    """The offline rules baseline as a row: no model, no tokens, no cost."""
+def rules_candidate(
+    articles: Mapping[str, str], gold: Mapping[str, MeetingReport], settings: Settings
+) -> Candidate:
+    """The offline rules baseline as a row, extracted exactly as the rules backend extracts
+    in a batch (same cleaning, size limit and grounding): no model, no tokens, no cost."""
+    offline = settings.model_copy(update={"backend": "rules", "use_cache": False})
     runs = []
-    for article_id, raw in articles.items():
-        started = time.perf_counter()
-        try:
-            report = rules.extract_rules(text.clean(raw, max_chars=len(raw) + 1))
-        except ExtractorError as error:
-            runs.append(ArticleRun(article_id, None, error=str(error)))
-            continue
-        runs.append(ArticleRun(article_id, report, latency=time.perf_counter() - started))
+    with Extractor(offline) as extractor:
+        for article_id, raw in articles.items():
+            try:
+                result = extractor.run(raw)
+            except ExtractorError as error:
+                runs.append(ArticleRun(article_id, None, error=str(error)))
+                continue
+            runs.append(ArticleRun(article_id, result.report, latency=result.latency))
     return candidate(RULES, RULES, runs, gold, 0.0)
 
 
@@ -209,7 +211,7 @@ def compare_all(
     progress: Progress | None = None,
 ) -> list[Candidate]:
     """Every prompt under every model (the recorded ones by default), plus the rules row."""
-    rows = [rules_candidate(articles, gold)] if with_rules else []
+    rows = [rules_candidate(articles, gold, settings)] if with_rules else []
     if not prompt_ids:
         return rows
     for model in models or _default_models(cassettes, settings, record):

@@ -1,6 +1,6 @@
 """Review pages on disk: one page for a report file, or an index plus a page per article for
-a batch output folder. Reports are grounded again against the cleaned article, so the
-highlights always match the text shown."""
+a batch output folder. Reports are grounded again in the article as the pipeline cleans it
+now, so the highlights always match the text shown."""
 
 from __future__ import annotations
 
@@ -11,23 +11,22 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from extractor import text
 from extractor.batch.store import DB_NAME, Store, StoredExtraction
 from extractor.errors import InputError
-from extractor.grounding import ground
+from extractor.pipeline import Extractor
 from extractor.review import render as review
 from extractor.schemas.meeting_report import MeetingReport
-
-_NO_LIMIT = 10**9  # the article was accepted once; do not refuse it now
 
 
 def single(report_path: Path, article: str) -> str:
     """The review page of one report JSON file against its article."""
-    report = _load(report_path)
-    cleaned = text.clean(article, max_chars=_NO_LIMIT)
-    return review.render_report(
-        ground.ground(report, cleaned).report, cleaned, title=report_path.stem
-    )
+    report, cleaned = _pipeline().regrounded(article, _load(report_path))
+    return review.render_report(report, cleaned, title=report_path.stem)
+
+
+def _pipeline() -> Extractor:
+    """Only its grounding is used: offline, uncached, nothing to configure."""
+    return Extractor(backend="rules", use_cache=False)
 
 
 def write_batch(out: Path, index: Path) -> int:
@@ -56,8 +55,8 @@ def _write_article(store: Store, row: StoredExtraction, index: Path) -> review.I
     article = store.article(row.article_id)
     if row.status != "ok" or row.report is None or article is None or article.text is None:
         return review.IndexEntry(row.article_id, row.source, error=row.error or "no report")
-    cleaned = text.clean(article.text, max_chars=_NO_LIMIT)
-    report = ground.ground(MeetingReport.model_validate_json(row.report), cleaned).report
+    stored = MeetingReport.model_validate_json(row.report)
+    report, cleaned = _pipeline().regrounded(article.text, stored)
     href = page_name(row)
     page = review.render_report(report, cleaned, title=row.source, index_href=index.name)
     (index.parent / href).write_text(page, encoding="utf-8")

@@ -91,9 +91,12 @@ def test_unknown_model_says_how_to_record(tmp_path: Path) -> None:
 
 def test_rules_baseline_row_needs_no_model() -> None:
     golds = score.load_reports(GOLD)
-    row = compare.rules_candidate(compare.load_articles(SEEDS, golds), golds)
+    row = compare.rules_candidate(compare.load_articles(SEEDS, golds), golds, load_settings())
     assert row.label == "rules" and row.failures == 0 and row.usage.total == 0
     assert 0.2 < row.scores.overall < 1.0
+    # The row is the rules backend's own result: grounded, every value with its span.
+    reports = [run.report for run in row.runs]
+    assert all(item.span is not None for r in reports for item in r.indicators)
 
 
 def readme_ci_command() -> list[str]:
