@@ -18,13 +18,23 @@ def review_command(
     target: Annotated[Path, typer.Argument(help="A report JSON file, or a batch output folder.")],
     html: Annotated[Path, typer.Option("--html", help="Page to write (index page for a batch).")],
     article: Annotated[Path | None, typer.Option(help="The article, for a single report.")] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            help="Index order: source, or disagreements (where the model and the offline "
+            "reading part most, first)."
+        ),
+    ] = "source",
 ) -> None:
     """Render reports as HTML with every grounded value highlighted in its article."""
     if not target.exists():
         raise InputError(f"{target} not found: give a report JSON file or a batch output folder")
     html.parent.mkdir(parents=True, exist_ok=True)
+    if sort not in ("source", "disagreements"):
+        raise InputError(f"unknown --sort {sort!r}; use source or disagreements")
     if target.is_dir():
-        pages = review_site.write_batch(target, html)
+        first = sort == "disagreements"
+        pages = review_site.write_batch(target, html, most_disagreements_first=first)
         typer.echo(f"wrote {html} and {pages} article page(s)", err=True)
         return
     if article is None:

@@ -29,7 +29,6 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import httpx2
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from pydantic import BaseModel
 from tenacity import (
@@ -40,23 +39,17 @@ from tenacity import (
     stop_after_attempt,
     wait_random_exponential,
 )
-from vcr.errors import CannotOverwriteExistingCassetteException
 
 from extractor.config import Settings
 from extractor.errors import (
-    CassetteMissing,
     ConfigError,
-    ExtractionFailed,
     ProviderError,
-    TruncatedOutput,
     Usage,
     public_url,
-    redact,
     register_secret,
 )
-from extractor.llm import deadline, library_logs
+from extractor.llm import deadline, failures, library_logs
 from extractor.llm.completion import Completion, RequestHook, ResponseHook
-from extractor.llm.retry_after import retry_after
 
 library_logs.guard()  # the libraries imported above now exist
 log = logging.getLogger(__name__)
@@ -68,13 +61,12 @@ _MODES = {
     "md_json": instructor.Mode.MD_JSON,
     "json_schema": instructor.Mode.JSON_SCHEMA,
 }
-_TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529}
 _MAX_RETRY_AFTER = 120.0
 _OPENAI_URL = "https://api.openai.com/v1"
 
 
 @dataclass
-class _CallRecord:
+class CallRecord:
     """What instructor's hooks saw during one structured call (all its HTTP attempts)."""
 
     endpoint: str
@@ -110,15 +102,6 @@ class _CallRecord:
             self.attempts,
             "giving up" if last else "re-asking with the error",
         )
-
-
-class _Transient(Exception):
-    """A failure worth another try after `retry_after` seconds (None: use backoff)."""
-
-    def __init__(self, cause: Exception, retry_after: float | None) -> None:
-        super().__init__(type(cause).__name__)
-        self.cause = cause
-        self.retry_after = retry_after
 
 
 @dataclass
@@ -235,7 +218,7 @@ class StructuredClient:
 
     # -- the call
 
-    def _request(self, messages: list[dict[str, str]], model: type[T], record: _CallRecord):
+    def _request(self, messages: list[dict[str, str]], model: type[T], record: CallRecord):
         return {
             "model": self.settings.model,
             "messages": messages,
@@ -252,13 +235,13 @@ class StructuredClient:
             "stop": stop_after_attempt(self.settings.transport_attempts)
             | (lambda state: call.remaining() <= (state.upcoming_sleep or 0)),
             "wait": functools.partial(_wait, backoff=self.settings.retry_backoff),
-            "retry": retry_if_exception_type(_Transient),
+            "retry": retry_if_exception_type(failures.Transient),
             "before_sleep": self._log_retry,
             "reraise": True,
         }
 
     def structured(self, messages: list[dict[str, str]], model: type[T]) -> Completion[T]:
-        record, started = _CallRecord(self.endpoint), time.perf_counter()
+        record, started = CallRecord(self.endpoint), time.perf_counter()
         client = self._sync_client()
         with deadline.call_within(self.settings.transport_deadline) as call:
             try:
@@ -268,14 +251,14 @@ class StructuredClient:
                             lambda: client.create(**self._request(messages, model, record)),
                             record,
                         )
-            except _Transient as error:
+            except failures.Transient as error:
                 failure = self._gave_up(error, record)
             else:
                 return _completed(model, value, record, started)
         raise failure  # outside the except: the provider's text is not chained to ours
 
     async def astructured(self, messages: list[dict[str, str]], model: type[T]) -> Completion[T]:
-        record, started = _CallRecord(self.endpoint), time.perf_counter()
+        record, started = CallRecord(self.endpoint), time.perf_counter()
         async with self.session() as client:
             with deadline.call_within(self.settings.transport_deadline) as call:
                 try:
@@ -285,7 +268,7 @@ class StructuredClient:
                                 lambda: client.create(**self._request(messages, model, record)),
                                 record,
                             )
-                except _Transient as error:
+                except failures.Transient as error:
                     failure = self._gave_up(error, record)
                 else:
                     return _completed(model, value, record, started)
@@ -293,18 +276,18 @@ class StructuredClient:
 
     def _log_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _Transient):
+        if isinstance(error, failures.Transient):
             log.info(
                 "%s: %s (try %d of %d); retrying in %.2g s",
                 self.endpoint,
-                _what(error.cause, self.settings),
+                failures.what(error.cause, self.settings),
                 state.attempt_number,
                 self.settings.transport_attempts,
                 state.upcoming_sleep,
             )
 
-    def _gave_up(self, error: _Transient, record: _CallRecord) -> ProviderError:
-        what = _what(error.cause, self.settings)
+    def _gave_up(self, error: failures.Transient, record: CallRecord) -> ProviderError:
+        what = failures.what(error.cause, self.settings)
         log.info("%s: %s; giving up after %d attempts", self.endpoint, what, record.attempts)
         return ProviderError(
             f"{self.endpoint} kept failing: {what}",
@@ -340,98 +323,35 @@ def _split_query(base_url: str | None) -> tuple[str | None, dict[str, str] | Non
 
 
 def _completed(
-    model: type[T], value: BaseModel, record: _CallRecord, started: float
+    model: type[T], value: BaseModel, record: CallRecord, started: float
 ) -> Completion[T]:
     # instructor returns its own subclass carrying the raw response; hand back the plain model.
     plain = model.model_validate(value.model_dump())
     return Completion(plain, record.usage, record.attempts, time.perf_counter() - started)
 
 
-def _one_try(call: Callable[[], Any], record: _CallRecord) -> Any:
+def _one_try(call: Callable[[], Any], record: CallRecord) -> Any:
     try:
         return call()
     except Exception as error:
-        failure = _map_error(error, record)
+        failure = failures.map_error(error, record)
     raise failure  # outside the except: the provider's text (an echoed key) is not chained
 
 
-async def _aone_try(call: Callable[[], Awaitable[Any]], record: _CallRecord) -> Any:
+async def _aone_try(call: Callable[[], Awaitable[Any]], record: CallRecord) -> Any:
     try:
         return await call()
     except Exception as error:
-        failure = _map_error(error, record)
+        failure = failures.map_error(error, record)
     raise failure
-
-
-def _map_error(error: Exception, record: _CallRecord) -> Exception:
-    """The one place openai and instructor errors become ours (or a retryable _Transient)."""
-    endpoint = record.endpoint
-    if isinstance(error, IncompleteOutputException) or record.finish_reason == "length":
-        return TruncatedOutput(
-            f"{endpoint}: the reply was cut off at the token limit (finish_reason 'length'); "
-            "raise EXTRACTOR_MAX_TOKENS or shorten the article",
-            attempts=record.attempts,
-            usage=record.usage,
-            last_raw=record.last_raw,
-            endpoint=endpoint,
-        )
-    cause = error.__cause__ if isinstance(error, InstructorRetryException) else error
-    if _caused_by(cause, CannotOverwriteExistingCassetteException):
-        return CassetteMissing(
-            "no recorded response for this request in the cassette (the prompt, schema or "
-            "settings changed, or it was never recorded); record it against a live endpoint "
-            "with `extractor compare --record` (see README, 'Recording')"
-        )
-    if isinstance(cause, openai.APIStatusError):
-        if cause.status_code in _TRANSIENT_STATUS:
-            return _Transient(cause, retry_after(cause.response.headers))
-        log.info("%s: HTTP %d; not retried", endpoint, cause.status_code)
-        return ProviderError(
-            f"{endpoint} refused the request: HTTP {cause.status_code} {_short(cause)}",
-            attempts=record.attempts,
-            usage=record.usage,
-            endpoint=endpoint,
-        )
-    if isinstance(cause, openai.APIConnectionError):  # includes timeouts
-        return _Transient(cause, None)
-    if isinstance(error, InstructorRetryException):
-        return ExtractionFailed(
-            f"{endpoint}: no valid report after {record.attempts} replies: {_short(error)}",
-            attempts=record.attempts,
-            usage=record.usage,
-            last_raw=record.last_raw,
-            endpoint=endpoint,
-        )
-    return error
-
-
-def _what(cause: Exception, settings: Settings) -> str:
-    """What went wrong on one try, in a few words."""
-    if isinstance(cause, openai.APIStatusError):
-        return f"HTTP {cause.status_code} {_short(cause)}"
-    if isinstance(cause, openai.APITimeoutError):
-        return (
-            f"the request timed out (limits: {settings.request_timeout:g} s per request, "
-            f"{settings.transport_deadline:g} s per call)"
-        )
-    return f"connection failed ({type(cause.__cause__ or cause).__name__})"
 
 
 def _wait(state: RetryCallState, *, backoff: float) -> float:
     """Retry-After when the provider sends it (capped), else exponential backoff with jitter."""
     error = state.outcome.exception() if state.outcome else None
-    if isinstance(error, _Transient) and error.retry_after is not None:
+    if isinstance(error, failures.Transient) and error.retry_after is not None:
         return min(error.retry_after, _MAX_RETRY_AFTER)
     return wait_random_exponential(multiplier=backoff, max=20)(state)
-
-
-def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
-    seen = 0
-    while error is not None and seen < 10:
-        if isinstance(error, kind):
-            return True
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return False
 
 
 def _raw_text(message: Any) -> str | None:
@@ -439,9 +359,3 @@ def _raw_text(message: Any) -> str | None:
     if calls:
         return calls[0].function.arguments
     return getattr(message, "content", None)
-
-
-def _short(error: BaseException, limit: int = 300) -> str:
-    """One line of an error, with anything shaped like a key masked: messages reach logs."""
-    text = redact(" ".join(str(error).split()))
-    return text if len(text) <= limit else text[:limit] + "..."

@@ -1,4 +1,5 @@
-"""Review pages: a cleaned article with every grounded value highlighted, beside the report.
+"""One article's review page: the cleaned article with every grounded value highlighted,
+beside the report (the batch's index page is index.py).
 
 Pure functions from data to one self-contained HTML page (inline CSS, no external resources, no
 JavaScript); the CLI reads the files and writes the pages. Every piece of article text and every
@@ -49,50 +50,6 @@ class Item:
     value: Grounded
 
 
-@dataclass(frozen=True)
-class IndexEntry:
-    """One article's row on a batch's index page; `error` set means the article failed."""
-
-    article_id: str
-    source: str
-    href: str | None = None  # relative link to the article's review page
-    error: str | None = None
-    grounded: int = 0
-    ungrounded: int = 0
-    indicators: int = 0
-    people: int = 0  # distinct names among chairs, guests and speakers
-    headline: str | None = None
-    meeting_date: str | None = None
-    organizer: str | None = None
-    flagged: tuple[str, ...] = ()  # the values not found in the article, one line each
-
-    @property
-    def status(self) -> str:
-        return "failed" if self.error is not None else "ok"
-
-    @classmethod
-    def for_report(
-        cls, report: MeetingReport, article: str, *, article_id: str, source: str, href: str
-    ) -> IndexEntry:
-        """The row for a report whose page is at `href`, with counts as its page shows them."""
-        items = report_items(report)
-        flagged = [item for item in items if not _is_highlighted(item, article)]
-        meeting = report.meeting or Meeting()
-        return cls(
-            article_id=article_id,
-            source=source,
-            href=href,
-            grounded=len(items) - len(flagged),
-            ungrounded=len(flagged),
-            indicators=len(report.indicators),
-            people=len({i.value.name for i in items if isinstance(i.value, Person)}),
-            headline=report.headline,
-            meeting_date=meeting.date and str(meeting.date),
-            organizer=meeting.organizer,
-            flagged=tuple(f"{item.key} {item.role}: {_describe(item)}" for item in flagged),
-        )
-
-
 def report_items(report: MeetingReport) -> list[Item]:
     """Every person, indicator and resolution of the report, in report order, keyed P1, I1, R1..."""
     meeting = report.meeting or Meeting()
@@ -116,8 +73,8 @@ def render_report(
     """One article's review page: the highlighted article, the report's fields and values;
     with `index_href`, a link back to the batch's index page."""
     items = report_items(report)
-    shown = [item for item in items if _is_highlighted(item, article)]
-    missing = [item for item in items if not _is_highlighted(item, article)]
+    shown = [item for item in items if is_highlighted(item, article)]
+    missing = [item for item in items if not is_highlighted(item, article)]
     back = (
         f'<nav><a class="back" href="{escape(index_href)}">← All articles</a></nav>\n'
         if index_href
@@ -135,33 +92,19 @@ def render_report(
 </section>
 <section class="pane values-pane">
 <h2>Report</h2>
-{_fields_table(report)}
+{_fieldstable(report)}
 {_ungrounded_section(missing, article)}
 {_values_tables(shown)}
-{_statements_table(report)}
+{_statementstable(report)}
 </section>
 </main>"""
-    return _page(title, body)
-
-
-def render_index(entries: Sequence[IndexEntry]) -> str:
-    """A batch folder's index page: one row per article, linking to its review page."""
-    failed = sum(entry.error is not None for entry in entries)
-    headers = ["Article", "Source", "Status", "Meeting date", "Organizer", "Grounded",
-               "Not grounded", "Indicators", "People", "Flagged values", "Error"]  # fmt: skip
-    table = _table("index", headers, [_index_row(entry) for entry in entries])
-    body = f"""<header>
-<h1>Review pages</h1>
-<p class="summary">{len(entries)} articles · {len(entries) - failed} ok · {failed} failed</p>
-</header>
-{table}"""
-    return _page("Review pages", body, body_class="index")
+    return page(title, body)
 
 
 # --- the article with its highlights ---
 
 
-def _is_highlighted(item: Item, article: str) -> bool:
+def is_highlighted(item: Item, article: str) -> bool:
     """Highlighted when grounding found it and its span is a real stretch of this article."""
     span = item.value.span
     return (
@@ -206,7 +149,7 @@ def _close_ended(open_items: list[Item], here: int) -> list[str]:
 def _mark_open(item: Item, *, first: bool) -> str:
     status = item.value.span.status
     classes = f"{item.kind} {status}" + ("" if first else " cont")
-    tip = escape(f"{item.key} · {item.role} · {_describe(item)} · match: {status}")
+    tip = escape(f"{item.key} · {item.role} · {describe(item)} · match: {status}")
     if not first:
         return f'<mark class="{classes}" data-ref="{item.key}" title="{tip}">'
     tag = f'<a class="tag" href="#v-{item.key}">{item.key}</a>'
@@ -216,7 +159,7 @@ def _mark_open(item: Item, *, first: bool) -> str:
 # --- the report's tables ---
 
 
-def _fields_table(report: MeetingReport) -> str:
+def _fieldstable(report: MeetingReport) -> str:
     meeting = report.meeting or Meeting()
     inferred = " (year inferred)" if meeting.date and meeting.date_year_inferred else ""
     place = report.locality
@@ -236,28 +179,28 @@ def _fields_table(report: MeetingReport) -> str:
     return _fields(rows)
 
 
-def _statements_table(report: MeetingReport) -> str:
+def _statementstable(report: MeetingReport) -> str:
     # Long lists last, so the short fields and the values stay near the top of the pane.
     lists = {
         "Achievements": report.achievements,
         "Shortcomings": report.shortcomings,
         "Tasks": report.tasks,
     }
-    rows = {name: _bullets(statements) for name, statements in lists.items()}
+    rows = {name: bullets(statements) for name, statements in lists.items()}
     return f"<h3>Statements</h3>\n{_fields(rows)}"
 
 
 def _fields(rows: dict[str, object]) -> str:
     cells = "\n".join(
-        f"<tr><th>{name}</th><td>{_cell(value)}</td></tr>" for name, value in rows.items()
+        f"<tr><th>{name}</th><td>{cell(value)}</td></tr>" for name, value in rows.items()
     )
     return f'<table class="fields">\n{cells}\n</table>'
 
 
-def _bullets(statements: list[str]) -> _Html | None:
+def bullets(statements: list[str]) -> Html | None:
     if not statements:
         return None
-    return _Html("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in statements) + "</ul>")
+    return Html("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in statements) + "</ul>")
 
 
 def _values_tables(items: Sequence[Item]) -> str:
@@ -269,19 +212,19 @@ def _values_tables(items: Sequence[Item]) -> str:
     ):
         rows = [item for item in items if item.kind == kind]
         if rows:
-            tables.append(f"<h3>{heading} <small>({len(rows)})</small></h3>\n{_value_table(rows)}")
+            tables.append(f"<h3>{heading} <small>({len(rows)})</small></h3>\n{_valuetable(rows)}")
     return "\n".join(tables) or '<p class="none">No value was found in the article.</p>'
 
 
-def _value_table(items: Sequence[Item]) -> str:
+def _valuetable(items: Sequence[Item]) -> str:
     headers = ["", *_columns(items[0]), "Match"]
-    return _table(f"values {items[0].kind}", headers, [_value_row(item) for item in items])
+    return table(f"values {items[0].kind}", headers, [_value_row(item) for item in items])
 
 
 def _value_row(item: Item) -> str:
     status = item.value.span.status
     back = f'<a class="tag {item.kind}" href="#m-{item.key}" title="show in the article">'
-    cells = [f"{back}{item.key}</a>", *map(_cell, _columns(item).values())]
+    cells = [f"{back}{item.key}</a>", *map(cell, _columns(item).values())]
     cells.append(f'<span class="match {status}">{status}</span>')
     return _row(item.key, cells)
 
@@ -296,22 +239,22 @@ def _ungrounded_section(items: Sequence[Item], article: str) -> str:
             [
                 f'<span class="tag {item.kind}">{item.key}</span>',
                 escape(item.role),
-                escape(_describe(item)),
-                f"<q>{escape(item.value.evidence)}</q>" if item.value.evidence else _cell(None),
+                escape(describe(item)),
+                f"<q>{escape(item.value.evidence)}</q>" if item.value.evidence else cell(None),
                 f'<span class="reason">{escape(_reason(item, article))}</span>',
             ],
         )
         for item in items
     ]
     headers = ["", "Role", "Value", "Evidence", "Why"]
-    return f"{heading}\n{_table('values ungrounded', headers, rows)}"
+    return f"{heading}\n{table('values ungrounded', headers, rows)}"
 
 
 def _row(key: str, cells: Sequence[str]) -> str:
     return f'<tr id="v-{key}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
-def _table(classes: str, headers: Sequence[str], rows: Sequence[str]) -> str:
+def table(classes: str, headers: Sequence[str], rows: Sequence[str]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "\n".join(rows)
     return (
@@ -352,7 +295,7 @@ def _columns(item: Item) -> dict[str, object]:
     return {"Code": value.code, "Title": value.title, "Date": value.date, "Issuer": value.issuer}
 
 
-def _describe(item: Item) -> str:
+def describe(item: Item) -> str:
     """A value on one line, for tooltips and the ungrounded list."""
     columns = _columns(item)
     if isinstance(item.value, Person):
@@ -374,14 +317,14 @@ def _number(value: float | None, *, signed: bool = False) -> str:
 # --- page furniture ---
 
 
-class _Html(str):
+class Html(str):
     """Markup built here from escaped parts: `_cell` passes it through instead of escaping it."""
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
     if value is None or value == "":
         return '<span class="empty">—</span>'
-    return value if isinstance(value, _Html) else escape(str(value))
+    return value if isinstance(value, Html) else escape(str(value))
 
 
 def _summary(shown: Sequence[Item], missing: Sequence[Item]) -> str:
@@ -401,23 +344,7 @@ _LEGEND = """<p class="legend"><span class="hl person exact">person</span>
 <span class="hl normalized">normalized</span> <span class="hl fuzzy">fuzzy</span></p>"""
 
 
-def _index_row(entry: IndexEntry) -> str:
-    # The headline says which article it is; the id is the fallback for one without.
-    name = escape(entry.headline or entry.article_id)
-    link = f'<a href="{escape(entry.href)}">{name}</a>' if entry.href else name
-    numbers = (entry.grounded, entry.ungrounded, entry.indicators, entry.people)
-    # A failed article has no counts, which is not the same as zero of each.
-    counts = "".join(f"<td>{_cell(None if entry.status == 'failed' else n)}</td>" for n in numbers)
-    flagged = _bullets(list(entry.flagged)) if entry.flagged else ""
-    return (
-        f'<tr class="{entry.status}"><td>{link}</td><td class="source">{escape(entry.source)}</td>'
-        f'<td><span class="status {entry.status}">{entry.status}</span></td>'
-        f"<td>{_cell(entry.meeting_date)}</td><td>{_cell(entry.organizer)}</td>{counts}"
-        f'<td class="flagged">{flagged}</td><td class="error">{escape(entry.error or "")}</td></tr>'
-    )
-
-
-def _page(title: str, body: str, *, body_class: str = "") -> str:
+def page(title: str, body: str, *, body_class: str = "") -> str:
     return f"""<!DOCTYPE html>
 <html lang="vi">
 <head>

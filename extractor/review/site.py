@@ -13,7 +13,9 @@ from pydantic import ValidationError
 
 from extractor.batch.store import DB_NAME, Store, StoredExtraction
 from extractor.errors import InputError
+from extractor.evaluate.health import judge, load_nights
 from extractor.pipeline import Extractor
+from extractor.review import index as index_page
 from extractor.review import render as review
 from extractor.schemas.meeting_report import MeetingReport
 
@@ -29,7 +31,15 @@ def _pipeline() -> Extractor:
     return Extractor(backend="rules", use_cache=False)
 
 
-def write_batch(out: Path, index: Path) -> int:
+# The figures charted on the index page: what a reviewer watches first.
+CHARTED = (
+    "run:is_meeting", "meeting.date:fill", "meeting.chairs:fill", "meeting.chairs:agreement",
+    "meeting.guests:fill", "author:fill", "indicators:mean", "indicators:exact",
+    "run:failure_rate", "run:reask_rate",
+)  # fmt: skip
+
+
+def write_batch(out: Path, index: Path, *, most_disagreements_first: bool = False) -> int:
     """Write the index page at `index` and each article's page beside it; returns the count."""
     if not (out / DB_NAME).is_file():
         raise InputError(f"{out} holds no batch state ({DB_NAME} missing)")
@@ -38,8 +48,24 @@ def write_batch(out: Path, index: Path) -> int:
         entries = [_write_article(store, row, index) for row in store.extractions()]
     finally:
         store.close()
-    index.write_text(review.render_index(entries), encoding="utf-8")
+    page = index_page.render_index(
+        entries, _history(out), most_disagreements_first=most_disagreements_first
+    )
+    index.write_text(page, encoding="utf-8")
     return sum(entry.href is not None for entry in entries)
+
+
+def _history(out: Path) -> list[index_page.FieldHistory]:
+    """The charted figures across the recorded nights, with tonight's drift verdicts."""
+    nights = load_nights(out)
+    if not nights:
+        return []
+    drifted = {movement.metric for movement in judge(nights).drifted}
+    return [
+        index_page.FieldHistory(name, tuple(n.metrics.get(name) for n in nights), name in drifted)
+        for name in CHARTED
+        if any(name in n.metrics for n in nights)
+    ]
 
 
 def page_name(row: StoredExtraction) -> str:
@@ -51,18 +77,19 @@ def page_name(row: StoredExtraction) -> str:
     return f"{stem or 'article'}-{digest}.html"
 
 
-def _write_article(store: Store, row: StoredExtraction, index: Path) -> review.IndexEntry:
+def _write_article(store: Store, row: StoredExtraction, index: Path) -> index_page.IndexEntry:
     article = store.article(row.article_id)
     if row.status != "ok" or row.report is None or article is None or article.text is None:
-        return review.IndexEntry(row.article_id, row.source, error=row.error or "no report")
+        return index_page.IndexEntry(row.article_id, row.source, error=row.error or "no report")
     stored = MeetingReport.model_validate_json(row.report)
     report, cleaned = _pipeline().regrounded(article.text, stored)
     href = page_name(row)
     page = review.render_report(report, cleaned, title=row.source, index_href=index.name)
     (index.parent / href).write_text(page, encoding="utf-8")
-    return review.IndexEntry.for_report(
-        report, cleaned, article_id=row.article_id, source=row.source, href=href
-    )
+    return index_page.IndexEntry.for_report(
+        report, cleaned, article_id=row.article_id, source=row.source, href=href,
+        agreement=row.agreement,
+    )  # fmt: skip
 
 
 def _load(path: Path) -> MeetingReport:

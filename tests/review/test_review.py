@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from extractor.review.render import IndexEntry, render_index, render_report, report_items
+from extractor.review.index import FieldHistory, IndexEntry, render_index
+from extractor.review.render import render_report, report_items
 from extractor.schemas.meeting_report import Indicator, MeetingReport, Span
 from extractor.text.cleaning import clean
 from tests.conftest import GOLD, SEEDS
@@ -256,7 +257,8 @@ def test_index_links_each_article_and_shows_failures() -> None:
     ok = IndexEntry("000", "inbox/000.txt", href="pages/000.html", grounded=24, ungrounded=1,
                     indicators=14, people=4, headline="Hội nghị <sơ kết>",
                     meeting_date="2022-07-20", organizer="Huyện ủy Duyên Hải",
-                    flagged=("I4 indicator: Thu ngân sách",))  # fmt: skip
+                    flagged=("I4 indicator: Thu ngân sách",),
+                    disagreements=("meeting.chairs: differ",))  # fmt: skip
     failed = IndexEntry("001", "inbox/001.txt", error="ExtractionFailed: <no tool call>")
 
     page = Page(render_index([ok, failed]))
@@ -267,9 +269,26 @@ def test_index_links_each_article_and_shows_failures() -> None:
     assert header[:5] == ["Article", "Source", "Status", "Meeting date", "Organizer"]
     assert rows[0] == ["Hội nghị <sơ kết>", "inbox/000.txt", "ok", "2022-07-20",
                        "Huyện ủy Duyên Hải", "24", "1", "14", "4", "I4 indicator: Thu ngân sách",
-                       ""]  # fmt: skip
-    assert rows[1] == ["001", "inbox/001.txt", "failed", "—", "—", "—", "—", "—", "—", "",
+                       "meeting.chairs: differ", ""]  # fmt: skip
+    assert rows[1] == ["001", "inbox/001.txt", "failed", "—", "—", "—", "—", "—", "—", "", "",
                        failed.error]  # fmt: skip
+
+
+def test_most_disagreements_first_and_the_fields_across_nights() -> None:
+    calm = IndexEntry("a", "a.txt", href="a.html", headline="Calm")
+    torn = IndexEntry("b", "b.txt", href="b.html", headline="Torn",
+                      disagreements=("meeting.chairs: differ", "author: only model"))  # fmt: skip
+    history = [FieldHistory("meeting.chairs:fill", (0.9, 0.92, 0.1), drifted=True),
+               FieldHistory("author:fill", (0.5, None, 0.55))]  # fmt: skip
+    page = Page(render_index([calm, torn], history, most_disagreements_first=True))
+    assert page.errors == []
+    _, *rows = page.rows["index"]
+    assert [row[0] for row in rows] == ["Torn", "Calm"]
+    _, *charts = page.rows["history"]
+    assert [row[0] for row in charts] == ["meeting.chairs:fill", "author:fill"]
+    assert charts[0][2:] == ["0.10", "drifted"] and charts[1][2:] == ["0.55", ""]
+    html = render_index([calm, torn], history)
+    assert html.count("<svg") == 2 and "<script" not in html  # charts are markup, no script
 
 
 # --- in a real browser ---
