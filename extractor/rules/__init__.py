@@ -7,7 +7,8 @@ resolution carries an `evidence` that is an exact slice of the article.
 - page.py         headline, publication stamp, byline, the body's sentences
 - dates.py        stamps, meeting dates and the year a day-month date belongs to
 - names.py        the shape of a Vietnamese personal name
-- people.py       who is mentioned and what each did (chaired, attended, spoke)
+- people.py       who is mentioned, with the evidence of each mention
+- roles.py        what each did: chaired, attended, spoke
 - meeting.py      whether a meeting took place, and its name, kind, session and organizer
 - places.py       district, province and the period under review
 - resolutions.py  resolutions cited by code
@@ -22,9 +23,10 @@ from extractor.rules import meeting as mt
 from extractor.rules.dates import YearContext, resolve
 from extractor.rules.indicators import find_indicators
 from extractor.rules.page import Page, Sentence, read_page, split_sentences
-from extractor.rules.people import Mention, find_mentions, names_of, read_roles
+from extractor.rules.people import Mention, find_mentions, names_of
 from extractor.rules.places import read_locality, read_period
 from extractor.rules.resolutions import read_resolutions
+from extractor.rules.roles import read_roles
 from extractor.schemas.meeting_report import Meeting, MeetingReport
 
 __all__ = ["Sentence", "extract_rules", "split_sentences"]

@@ -1,4 +1,4 @@
-"""Who chaired and who attended, in the genre's many sentence shapes."""
+"""What the people of a meeting did (chaired, attended), in the genre's many sentence shapes."""
 
 from __future__ import annotations
 
