@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from extractor import library
 from tests.fake_openai import FakeOpenAI, Reply, completion
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,11 +62,10 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def fresh_shared_extractors() -> Iterator[None]:
     """`extract_report` keeps Extractors between calls; a test starts with none of them."""
-    import extractor
 
     def close_all() -> None:
-        while extractor._extractors:
-            extractor._extractors.popitem()[1].extractor.close()
+        while library._extractors:
+            library._extractors.popitem()[1].extractor.close()
 
     close_all()
     yield

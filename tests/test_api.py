@@ -27,6 +27,7 @@ from extractor import (
     MeetingReport,
     aextract_report,
     extract_report,
+    library,
 )
 from tests.conftest import ARTICLE, ROOT, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI, Reply, error_body
@@ -99,12 +100,12 @@ def test_extract_report_against_the_fake_server(settings_env: FakeOpenAI) -> Non
 
 
 def test_two_calls_make_one_request(settings_env: FakeOpenAI) -> None:
-    before = len(extractor._extractors)
+    before = len(library._extractors)
     first = extract_report(ARTICLE)
     second = extract_report(ARTICLE)
     assert second == first
     assert len(settings_env.chat_requests) == 1  # the second came from the cache
-    assert len(extractor._extractors) == before + 1  # one shared Extractor for both
+    assert len(library._extractors) == before + 1  # one shared Extractor for both
 
 
 def test_shared_extractor_is_per_configuration(settings_env: FakeOpenAI) -> None:
@@ -185,7 +186,7 @@ def test_an_extractor_evicted_while_in_use_finishes_its_call(
     worker.start()
     while len(settings_env.chat_requests) < 2:  # its request is in flight
         threading.Event().wait(0.01)
-    for n in range(extractor._KEEP):  # as many new configurations as are kept: it is evicted
+    for n in range(library._KEEP):  # as many new configurations as are kept: it is evicted
         extract_report(other, max_input_chars=50_000 + n)
     worker.join(5)
     assert outcome and isinstance(outcome[0], MeetingReport)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from extractor import text
 from extractor.batch.store import DB_NAME, Store, StoredArticle, StoredExtraction
 from extractor.cli.base import app, reports_errors
 from extractor.errors import InputError
-from extractor.schemas.meeting_report import MeetingReport
 
 _COMPUTED = {"span", "grounded", "ungrounded_reason"}  # grounding fills them; gold does not
 
@@ -34,6 +32,9 @@ def accept_command(
     force: Annotated[bool, typer.Option(help="Overwrite an existing gold file.")] = False,
 ) -> None:
     """Write ARTICLE's cleaned text and stored report as a gold draft: correct it by hand."""
+    from extractor import text  # here: `extractor --help` stays fast
+    from extractor.schemas.meeting_report import MeetingReport
+
     stored, row = _find(out, article)
     name = name or _name(stored)
     articles_dir = articles_dir or gold_dir.parent / "articles"
@@ -76,7 +77,7 @@ def _name(article: StoredArticle) -> str:
     return safe or article.id
 
 
-def _excluded(report: MeetingReport) -> dict:
+def _excluded(report: Any) -> dict:
     """The computed grounding fields of every value, for `model_dump(exclude=...)`."""
     people = {"chairs", "guests", "speakers"}
     meeting = {role: {"__all__": _COMPUTED} for role in people} if report.meeting else {}

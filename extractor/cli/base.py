@@ -9,13 +9,14 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from extractor import text
-from extractor.config import Settings, load_settings
 from extractor.errors import ConfigError, ExtractionFailed, ExtractorError, InputError
+
+if TYPE_CHECKING:
+    from extractor.config import Settings
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 failure (batch over --max-failure-rate, a compare regression, "
@@ -94,6 +95,8 @@ def main(
 def read_article(source: str, *, max_chars: int | None = None) -> str:
     """Text of FILE, or of stdin for "-"; undecodable bytes are an InputError, and so is a
     file too large for `max_chars` (refused before it is read)."""
+    from extractor import text  # here, not at the top: `extractor --help` stays fast
+
     try:
         if source == "-":
             data = sys.stdin.buffer.read()
@@ -116,6 +119,8 @@ BackendOption = Annotated[
 
 def cli_settings(backend: str | None, **overrides: object) -> Settings:
     """Settings for a command; with no endpoint configured, the offline rules baseline."""
+    from extractor.config import load_settings
+
     settings = load_settings(backend=backend, **overrides)
     if backend is None and settings.backend == "llm" and not settings.has_endpoint:
         typer.echo(

@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from extractor.batch.reports import REPORTS_NAME
-from extractor.batch.run import Batch, BatchOptions, Planned
-from extractor.batch.summary import Summary
 from extractor.cli.base import (
     EXIT_BUDGET,
     EXIT_FAILURE,
@@ -24,9 +22,12 @@ from extractor.cli.base import (
     reports_errors,
 )
 from extractor.cli.progress import BarProgress, LineProgress, format_summary
-from extractor.config import Settings
 from extractor.errors import InputError
-from extractor.evaluate.health import night_verdict
+
+if TYPE_CHECKING:
+    from extractor.batch.run import Batch, Planned
+    from extractor.batch.summary import Summary
+    from extractor.config import Settings
 
 
 def _print_dry_run(batch: Batch, settings: Settings) -> None:
@@ -99,6 +100,8 @@ def batch_command(
     dry_run: Annotated[bool, typer.Option(help="List what would be sent, with estimates.")] = False,
 ) -> None:
     """Extract every new article in INBOX; skip what is done; resume after any interruption."""
+    from extractor.batch.run import Batch, BatchOptions  # here: `extractor --help` stays fast
+
     settings = cli_settings(backend, prompt=prompt, model=model, budget_usd=budget_usd)
     if via not in ("live", "batch-api"):
         raise InputError(f"unknown --via {via!r}; use live or batch-api")
@@ -150,4 +153,6 @@ def _report(summary: Summary, out: Path, settings: Settings) -> None:
     if summary.budget_reached:
         typer.echo(f"budget reached: {summary.remaining} left for the next night", err=True)
     if not summary.interrupted:
+        from extractor.evaluate.health import night_verdict
+
         typer.echo(night_verdict(out), err=True)

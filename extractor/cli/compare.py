@@ -9,9 +9,6 @@ from typing import Annotated
 import typer
 
 from extractor.cli.base import EXIT_FAILURE, app, reports_errors
-from extractor.config import load_settings
-from extractor.evaluate import compare, score
-from extractor.llm import prompts as prompts_module
 
 
 @app.command("compare")
@@ -56,6 +53,10 @@ def compare_command(
     ] = None,
 ) -> None:
     """Score prompts (x models) on the gold set, offline from cassettes; gate on a baseline."""
+    from extractor.config import load_settings  # here: `extractor --help` stays fast
+    from extractor.evaluate import compare, score
+    from extractor.llm import prompts as prompts_module
+
     golds = compare.select(score.load_reports(gold), gold, split)
     rows = compare.compare_all(
         [] if only_rules else prompts or prompts_module.available(),

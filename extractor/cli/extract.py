@@ -15,7 +15,6 @@ from extractor.cli.base import (
     read_article,
     reports_errors,
 )
-from extractor.pipeline import Extractor
 
 
 @app.command("extract")
@@ -30,6 +29,8 @@ def extract_command(
     ] = False,
 ) -> None:
     """Extract one article and print its MeetingReport as JSON."""
+    from extractor.pipeline import Extractor  # here: `extractor --help` stays fast
+
     settings = cli_settings(
         backend, prompt=prompt, model=model, use_cache=False if no_cache else None
     )

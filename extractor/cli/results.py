@@ -8,12 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from extractor.batch import export
 from extractor.batch.reports import REPORTS_NAME
 from extractor.batch.store import DB_NAME, Store
 from extractor.cli.base import EXIT_FAILURE, app, reports_errors
 from extractor.errors import InputError
-from extractor.evaluate import score
 
 
 @app.command("export")
@@ -32,6 +30,8 @@ def export_command(
     ] = True,
 ) -> None:
     """Print a batch's results as JSONL or CSV (UTF-8)."""
+    from extractor.batch import export  # here: `extractor --help` stays fast
+
     if format not in ("jsonl", "csv"):
         raise InputError(f"unknown format {format!r}; use jsonl or csv")
     if not (out / DB_NAME).is_file():
@@ -69,6 +69,8 @@ def score_command(
     ],
 ) -> None:
     """Score predicted reports against gold, field by field; the last line is the overall score."""
+    from extractor.evaluate import score  # here: `extractor --help` stays fast
+
     golds = score.load_reports(gold)
     preds = score.load_predictions(pred / REPORTS_NAME if (pred / REPORTS_NAME).is_file() else pred)
     if not set(golds) & set(preds):

@@ -9,7 +9,6 @@ import typer
 
 from extractor.cli.base import app, read_article, reports_errors
 from extractor.errors import InputError
-from extractor.review import site as review_site
 
 
 @app.command("review")
@@ -27,6 +26,8 @@ def review_command(
     ] = "source",
 ) -> None:
     """Render reports as HTML with every grounded value highlighted in its article."""
+    from extractor.review import site as review_site  # here: `extractor --help` stays fast
+
     if not target.exists():
         raise InputError(f"{target} not found: give a report JSON file or a batch output folder")
     html.parent.mkdir(parents=True, exist_ok=True)
