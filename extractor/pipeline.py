@@ -94,6 +94,7 @@ class Extractor:
         on_response: ResponseHook | None = None,
         before_request: RequestHook | None = None,
         refresh: bool = False,
+        second_opinion: bool = False,
         **overrides: Any,
     ) -> None:
         self.settings = settings or load_settings(**overrides)
@@ -103,6 +104,9 @@ class Extractor:
         self._on_response = on_response
         self._before_request = before_request
         self.refresh = refresh  # skip cache reads (still write): a forced re-extraction
+        # Check each model report against the offline reading (~8 ms): the nightly batch
+        # watches the agreement; a library call does not pay for it.
+        self.second_opinion = second_opinion
         self._client: StructuredClient | None = None
         self._client_lock = threading.Lock()
 
@@ -212,6 +216,8 @@ class Extractor:
             self.settings.require_endpoint()
         hit = None if self.refresh else self._lookup(self._key(article))
         if hit is not None:
+            if self.second_opinion and not hit.agreement:  # cached by a call that did not check
+                hit = replace(hit, agreement=self._verdicts(hit.report, self.prepare(article)))
             return hit
         prepared = self.prepare(article)
         first = yield prepared.messages
@@ -330,14 +336,19 @@ class Extractor:
         reasked: bool,
     ) -> Extraction:
         report = grounding.report
-        # The offline reading of the same text: a second opinion that costs no request.
-        verdicts = agreement.compare(report, rules.extract_rules(prepared.cleaned))
+        verdicts = self._verdicts(report, prepared)
         if self._cache is not None:
             self._cache.set(prepared.key, report.model_dump_json(), completion.usage, verdicts)
         return self._extraction(
             report, completion.usage, completion.attempts, completion.latency,
             cached=False, reasked=reasked, verdicts=verdicts,
         )  # fmt: skip
+
+    def _verdicts(self, report: MeetingReport, prepared: Prepared) -> dict[str, agreement.Verdict]:
+        """The offline reading of the same text as a second opinion: it costs no request."""
+        if not self.second_opinion:
+            return {}
+        return agreement.compare(report, rules.extract_rules(prepared.cleaned))
 
     def _extraction(
         self,

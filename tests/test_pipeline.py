@@ -184,3 +184,14 @@ def test_transport_deadline_bounds_every_try_together(settings_env: FakeOpenAI) 
         Extractor(request_timeout=0.15, transport_deadline=0.4, transport_attempts=50).run(ARTICLE)
     assert 0.35 <= time.perf_counter() - started < 1.2
     assert 2 <= len(settings_env.chat_requests) <= 4
+
+
+def test_second_opinion_is_asked_only_for_and_added_on_hits_by_the_batch(
+    settings_env: FakeOpenAI,
+) -> None:
+    plain = Extractor().run(ARTICLE)  # a library call: no offline reading, cached without it
+    checked = Extractor(second_opinion=True).run(ARTICLE)  # the batch's: a hit, checked now
+    assert plain.agreement == {}
+    assert checked.cached
+    assert checked.agreement["meeting.chairs"] == "agree"  # both read Lê Vũ Phương
+    assert len(settings_env.chat_requests) == 1

@@ -79,6 +79,7 @@ class Batch:
             on_response=self.limiter.observe,
             before_request=self._before_request,
             refresh=self.options.reprocess,  # --reprocess means send again, not read the cache
+            second_opinion=True,  # the nightly health watches where model and rules part
         )
         self.offline = self.extractor.offline
         factor = PRICE_FACTOR if self.options.via == "batch-api" else 1.0

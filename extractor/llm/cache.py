@@ -35,11 +35,12 @@ class CacheKey:
     text: str
 
     def digest(self) -> str:
-        payload = json.dumps(
-            [self.model, self.mode, self.params, self.prompt_hash, self.schema_hash, self.text],
-            ensure_ascii=False,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
+        # The settings as JSON, then the article's bytes: no JSON escaping of a long text.
+        settings = [self.model, self.mode, self.params, self.prompt_hash, self.schema_hash]
+        digest = hashlib.sha256(json.dumps(settings, ensure_ascii=False).encode())
+        digest.update(b"\0")
+        digest.update(self.text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True)

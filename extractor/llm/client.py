@@ -222,7 +222,7 @@ class StructuredClient:
         return {
             "model": self.settings.model,
             "messages": messages,
-            "response_model": model,
+            "response_model": _wire_model(model),
             "max_retries": self.settings.reasks,
             "strict": False,  # small models send "16" for 16; validators normalize
             "temperature": self.settings.temperature,
@@ -322,11 +322,21 @@ def _split_query(base_url: str | None) -> tuple[str | None, dict[str, str] | Non
     return urlunsplit(parts._replace(query="")), dict(parse_qsl(parts.query)) or None
 
 
+@functools.cache
+def _wire_model(model: type[T]) -> type[T]:
+    """The model as instructor wants it, wrapped once: given a plain model, instructor wraps it
+    anew on every call, so its schema cache never hits and the tool schema (~6 ms) is rebuilt."""
+    from instructor.v2.core.function_calls import response_schema
+
+    return response_schema(model)
+
+
 def _completed(
     model: type[T], value: BaseModel, record: CallRecord, started: float
 ) -> Completion[T]:
-    # instructor returns its own subclass carrying the raw response; hand back the plain model.
-    plain = model.model_validate(value.model_dump())
+    # instructor answers with its wrapper subclass, already validated by the same validators;
+    # hand back the plain model without validating a second time.
+    plain = model.model_construct(value.model_fields_set, **dict(value))
     return Completion(plain, record.usage, record.attempts, time.perf_counter() - started)
 
 

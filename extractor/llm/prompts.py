@@ -3,6 +3,7 @@ into a frozen Prompt whose content hash joins every cache key and every stored r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ class Prompt:
     notes: str = ""
     examples: tuple[Example, ...] = ()
 
-    @property
+    @functools.cached_property  # read on every call's cache key
     def hash(self) -> str:
         """Identity of what the model sees; notes do not change it."""
         content = {
