@@ -22,7 +22,7 @@ import ssl
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -44,12 +44,11 @@ from extractor.config import Settings
 from extractor.errors import (
     ConfigError,
     ProviderError,
-    Usage,
     public_url,
     register_secret,
 )
 from extractor.llm import deadline, failures, library_logs
-from extractor.llm.completion import Completion, RequestHook, ResponseHook
+from extractor.llm.completion import CallRecord, Completion, RequestHook, ResponseHook
 
 library_logs.guard()  # the libraries imported above now exist
 log = logging.getLogger(__name__)
@@ -63,45 +62,6 @@ _MODES = {
 }
 _MAX_RETRY_AFTER = 120.0
 _OPENAI_URL = "https://api.openai.com/v1"
-
-
-@dataclass
-class CallRecord:
-    """What instructor's hooks saw during one structured call (all its HTTP attempts)."""
-
-    endpoint: str
-    attempts: int = 0
-    usage: Usage = field(default_factory=Usage)
-    last_raw: str | None = None
-    finish_reason: str | None = None
-
-    def hooks(self) -> Hooks:
-        hooks = Hooks()
-        hooks.on("completion:kwargs", self._on_request)
-        hooks.on("completion:response", self._on_response)
-        hooks.on("parse:error", self._on_invalid)
-        return hooks
-
-    def _on_request(self, *args: Any, **kwargs: Any) -> None:
-        self.attempts += 1
-
-    def _on_response(self, response: Any) -> None:
-        usage = getattr(response, "usage", None)
-        if usage is not None:
-            self.usage += Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
-        choice = response.choices[0] if getattr(response, "choices", None) else None
-        if choice is not None:
-            self.finish_reason = choice.finish_reason
-            self.last_raw = _raw_text(choice.message)
-
-    def _on_invalid(self, error: Exception, *args: Any, **kwargs: Any) -> None:
-        last = kwargs.get("is_last_attempt")
-        log.info(
-            "%s: reply %d did not validate; %s",
-            self.endpoint,
-            self.attempts,
-            "giving up" if last else "re-asking with the error",
-        )
 
 
 @dataclass
@@ -227,7 +187,7 @@ class StructuredClient:
             "strict": False,  # small models send "16" for 16; validators normalize
             "temperature": self.settings.temperature,
             "max_tokens": self.settings.max_tokens,
-            "hooks": record.hooks(),
+            "hooks": _hooks(record),
         }
 
     def _retrying_policy(self, call: deadline.Deadline) -> dict[str, Any]:
@@ -364,8 +324,10 @@ def _wait(state: RetryCallState, *, backoff: float) -> float:
     return wait_random_exponential(multiplier=backoff, max=20)(state)
 
 
-def _raw_text(message: Any) -> str | None:
-    calls = getattr(message, "tool_calls", None)
-    if calls:
-        return calls[0].function.arguments
-    return getattr(message, "content", None)
+def _hooks(record: CallRecord) -> Hooks:
+    """instructor's hooks, reporting each HTTP attempt of one structured call to its record."""
+    hooks = Hooks()
+    hooks.on("completion:kwargs", record.on_request)
+    hooks.on("completion:response", record.on_response)
+    hooks.on("parse:error", record.on_invalid)
+    return hooks

@@ -21,7 +21,7 @@ from extractor.errors import (
 from extractor.llm.retry_after import retry_after
 
 if TYPE_CHECKING:
-    from extractor.llm.client import CallRecord
+    from extractor.llm.completion import CallRecord
 
 log = logging.getLogger("extractor.llm.client")
 TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529}
