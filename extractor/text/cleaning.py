@@ -119,12 +119,23 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
+# A paragraph is a line this long. A footer marker above a paragraph, before the article has
+# begun (a paragraph or this much text kept), is the page's header ("Đăng nhập | Sơ đồ cổng",
+# the site's name): kept like any line, where below the article it cuts the rest.
+_PARAGRAPH = 100
+_BODY_CHARS = 400
+
+
 def _article_lines(lines: list[str]) -> list[str]:
+    stripped = [raw.strip() for raw in lines]
+    last_paragraph = max(
+        (i for i, line in enumerate(stripped) if len(line) >= _PARAGRAPH), default=-1
+    )
     kept: list[str] = []
     previous = ""
-    for raw in lines:
-        line = raw.strip()
-        if _is_footer_start(line) and kept:
+    body = 0  # characters kept so far, counting a paragraph as the whole allowance
+    for index, line in enumerate(stripped):
+        if _is_footer_start(line) and (body >= _BODY_CHARS or index > last_paragraph):
             break
         if _COUNTER.match(line) or _is_placeholder(line):
             continue
@@ -134,6 +145,7 @@ def _article_lines(lines: list[str]) -> list[str]:
             kept.append(line)
         if line:
             previous = line
+            body += _BODY_CHARS if len(line) >= _PARAGRAPH else len(line)
     return kept
 
 

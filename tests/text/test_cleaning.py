@@ -172,6 +172,20 @@ def test_footer_markers_match_case_and_tone_insensitively() -> None:
     assert text.clean(raw, max_chars=LIMIT) == "Nội dung bài."
 
 
+def test_a_login_menu_above_the_article_is_not_taken_for_the_footer() -> None:
+    body = (
+        "Sáng 12/3, HĐND tỉnh tổ chức kỳ họp chuyên đề để xem xét, quyết định một số nội dung "
+        "cấp bách thuộc thẩm quyền, với sự tham dự của các đại biểu HĐND tỉnh."
+    )
+    raw = (
+        "HỘI ĐỒNG NHÂN DÂN TỈNH\nTrang chủ / Tin tức\nĐăng nhập | Sơ đồ cổng | English\n"
+        f"Kỳ họp chuyên đề\n{body}\nThanh Tâm\nCác tin khác\n- Giao ban tháng 2"
+    )
+    cleaned = text.clean(raw, max_chars=LIMIT)
+    assert cleaned.startswith("HỘI ĐỒNG NHÂN DÂN TỈNH\nTrang chủ / Tin tức\nĐăng nhập")
+    assert cleaned.endswith(f"Kỳ họp chuyên đề\n{body}\nThanh Tâm")  # the footer still cut
+
+
 def test_short_comment_heading_cuts_but_long_comment_paragraph_is_kept() -> None:
     paragraph = (
         "Bình luận về kết quả này, đồng chí Bí thư Huyện ủy cho rằng các chỉ tiêu "
