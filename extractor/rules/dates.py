@@ -60,6 +60,17 @@ _DAY_MONTH_WORDS = re.compile(
     r"(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?",
     re.IGNORECASE,
 )
+# "ngày 4 tháng Bảy", "Ngày 10 tháng Mười": the month in words, after "ngày" and a day (a
+# lower-case "năm" is the year's word, so only "Năm" names May).
+_MONTH_NAMES = {
+    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+}  # fmt: skip
+_DAY_MONTH_NAMED = re.compile(
+    r"(?<!\w)(?i:(?:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+(?P<first>\d{1,2})\s+(?i:tháng)\s+"
+    r"(?P<month>Năm|(?i:mười\s+một|mười\s+hai|mười|giêng|một|hai|ba|tư|bốn|sáu|bảy|tám|chín|chạp))"
+    r"(?!\w)(?:\s+(?i:năm)\s+(?P<year>\d{4}))?"
+)
 # "Sáng nay", "hôm qua": a day told relative to the day the article was published.
 _RELATIVE_DAY = re.compile(
     r"(?<!\w)(?P<when>(?:sáng|chiều|tối|trưa|hôm)\s+(?:nay|qua)|hôm qua)(?![\w(]|\s*\(\d)",
@@ -93,15 +104,19 @@ def find_relative_days(text: str) -> list[DateMention]:
 def find_dates(text: str) -> list[DateMention]:
     """Day-month dates introduced by a day word, in order of appearance."""
     found = []
-    for regex in (_DATE_WORDS, _DAY_MONTH_WORDS):
+    for regex in (_DATE_WORDS, _DAY_MONTH_WORDS, _DAY_MONTH_NAMED):
         for match in regex.finditer(text):
-            day, month = int(match["first"]), int(match["month"])
+            day, month = int(match["first"]), _month(match["month"])
             if not (1 <= day <= 31 and 1 <= month <= 12):
                 continue
             year = int(match["year"]) if match["year"] else None
             ahead = bool(_AHEAD.match(text[match.end() :]))
             found.append(DateMention(day, month, year, match.start(), match.end(), ahead))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _month(printed: str) -> int:
+    return int(printed) if printed.isdigit() else _MONTH_NAMES[" ".join(printed.lower().split())]
 
 
 _BARE_DATE = re.compile(

@@ -50,8 +50,8 @@ _OTHER_KINDS = re.compile(
     re.IGNORECASE,
 )
 _ABROAD = re.compile(
-    r"(?<!\w)(?:Lào|Campuchia|Trung Quốc|Thái Lan|Hàn Quốc|Nhật Bản|Hoa Kỳ|Liên bang Nga|"
-    r"Cộng hòa|CHDCND|nước bạn)(?!\w)"
+    r"(?<!\w)(?:Lào(?!\s+Cai)|Campuchia|Trung Quốc|Thái Lan|Hàn Quốc|Nhật Bản|Hoa Kỳ|"
+    r"Liên bang Nga|Cộng hòa(?!\s+xã hội chủ nghĩa Việt Nam)|CHDCND|nước bạn)(?!\w)"
 )
 _MANY = re.compile(r"(?<!\w)(?:nhiều|các|những|\d+)\s+$", re.IGNORECASE)  # "nhiều hội nghị"
 _INTERVIEW = re.compile(r"^(?:PV|P\.V|Phóng viên)\s*:|^[-–]?\s*Thưa\s", re.MULTILINE)

@@ -35,7 +35,7 @@ FAMILY_NAMES_ALSO_PLACES = _folded(
 )
 FAMILY_NAMES = FAMILY_NAMES_ONLY | FAMILY_NAMES_ALSO_PLACES
 
-_SYLLABLE = r"[^\W\d_]+(?:['’][^\W\d_]+)?"
+_SYLLABLE = r"[^\W\d_]+(?:['’][^\W\d_]*)?"  # "H'Hen", and "K'" of "K' Brỏi"
 _RUN = re.compile(rf"{_SYLLABLE}(?:\s+{_SYLLABLE})*")
 # Words that put a place, not a person, right after them: "huyện Trà Cú", "Huyện ủy Hà Trung".
 _LEVEL_WORD = re.compile(
@@ -55,7 +55,9 @@ def _is_personal(words: list[re.Match[str]]) -> bool:
 
 
 def is_syllable(word: str) -> bool:
-    """Capitalised: "Khải", "Y", "H'Hen"; not "UBND", not "ủy"."""
+    """Capitalised: "Khải", "Y", "H'Hen", the "K'" of "K' Brỏi"; not "UBND", not "ủy"."""
+    if len(word) == 2 and word[0].isupper() and word[1] in "'’":
+        return True
     parts = re.split(r"['’]", word)
     return all(p.isalpha() and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
 
@@ -177,7 +179,7 @@ def split_person(text: str) -> PersonMention | None:
     text = nz.nfc(text)
     honorific = nz.HONORIFICS.match(text)
     start = honorific.end() if honorific else 0
-    words = list(re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text[start:]))
+    words = list(re.finditer(_SYLLABLE, text[start:]))
     name_words = _name_words(text[start:], words)
     if not name_words:
         return None

@@ -49,7 +49,8 @@ def read_page(article: str) -> Page:
     end = _furniture_index(lines, start)
     meta = _meta_lines(lines, start, end)
     byline = _byline_index(lines, first=start + len(meta), end=end)
-    author = read_byline(lines[byline][1]) if byline is not None else _meta_author(meta)
+    above = [line for line in lines[: head or 0] if _LABELLED.match(line[1])]
+    author = read_byline(lines[byline][1]) if byline is not None else _meta_author(meta + above)
     body_start = lines[start][0] if start < len(lines) and start > 0 else 0
     body_end = lines[byline][0] if byline is not None else _offset(lines, end, len(article))
     meta_offsets = {offset for offset, _ in meta}
@@ -127,6 +128,8 @@ def _headline_index(lines: list[Line]) -> int | None:
     candidates, shouted = [], []
     for index, (_, line) in enumerate(lines[: min(HEAD_LINES, len(lines) - 1)]):
         if read_stamp(line) is not None or _CRUMBS.search(line) or _is_meta(line):
+            continue
+        if _LABELLED.match(line):  # "Bài và ảnh: X" printed above the headline
             continue
         if _is_banner(line):
             if line.isupper() and len(line.split()) >= MIN_HEADLINE_WORDS:

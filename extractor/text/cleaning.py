@@ -102,7 +102,9 @@ def html_to_text(html: str) -> str:
     from bs4 import BeautifulSoup  # imported here: plain-text articles never pay for it
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
+    # <head> too: its <title> repeats the headline with the site's name, above the menus.
+    invisible = ["head", "script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
+    for tag in soup(invisible):
         tag.decompose()
     # Line breaks around blocks only: "<p>đạt <b>3.947</b> tỷ đồng</p>" stays one line.
     for tag in soup(_BLOCK_TAGS):

@@ -152,7 +152,8 @@ def opens_title(text: str) -> bool:
 
 DOCUMENT_CODE = re.compile(
     r"(?<![\w/])(?P<number>\d{1,4})(?:/(?P<year>\d{4}))?\s*[-/]\s*"
-    r"(?P<kind>NQ|KL|CT|QĐ|KH|HD|TB|BC|NĐ|TT)\s*[/-]\s*(?P<issuer>[A-ZĐƯ][A-Za-zĐƯđư]{0,7})(?!\w)",
+    r"(?P<kind>NQ|KL|CT|QĐ|KH|HD|TB|BC|NĐ|TT)\s*[/-]\s*"
+    r"(?P<issuer>[A-ZĐƯ][A-Za-zĐƯđư]{0,9}(?:\d{1,2})?)(?!\w)",  # "UBTVQH15": its legislature
     re.IGNORECASE,
 )
 # Government bodies write "01/NQ-CP", "15/2023/NQ-HĐND"; Party bodies "18-NQ/TW".
@@ -169,7 +170,8 @@ def resolution_code(text: str) -> str | None:
     if not match:
         return None
     number, kind, issuer = match["number"], match["kind"].upper(), match["issuer"]
-    if issuer.upper().startswith(_GOVERNMENT_ISSUERS):
+    # "TTHĐND" (the council's standing board) is a government body too.
+    if issuer.upper().startswith(_GOVERNMENT_ISSUERS) or issuer.upper().endswith(("HĐND", "UBND")):
         year = f"/{match['year']}" if match["year"] else ""
         return f"{number}{year}/{kind}-{issuer}"
     return f"{number}-{kind}/{issuer.upper()}"

@@ -112,3 +112,23 @@ def test_a_date_still_ahead_is_marked() -> None:
         True,
         False,
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day_month_year"),
+    [
+        ("Sáng ngày 4 tháng Bảy, UBND huyện họp.", (4, 7, None)),
+        ("Ngày 10 tháng Mười, Thường trực HĐND tỉnh họp.", (10, 10, None)),
+        ("ngày 3 tháng Mười Một năm 2023, Huyện ủy họp.", (3, 11, 2023)),
+        ("Ngày 5 tháng Năm, xã họp.", (5, 5, None)),
+        ("Ngày 15 tháng Giêng, Đảng ủy xã họp.", (15, 1, None)),
+    ],
+)
+def test_a_month_in_words(text: str, day_month_year: tuple[int, int, int | None]) -> None:
+    mention = find_dates(text)[0]
+    assert (mention.day, mention.month, mention.year) == day_month_year
+
+
+@pytest.mark.parametrize("text", ["trong 6 tháng năm 2024", "ngày 5 tháng năm 2024", "3 tháng Bảy"])
+def test_no_month_in_words_without_its_day_word(text: str) -> None:
+    assert find_dates(text) == []  # "năm" in lower case is the year's word

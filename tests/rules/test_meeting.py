@@ -49,6 +49,16 @@ def meeting_of(body: str, *, top: str = "Tiêu đề bài viết ở đây") -> 
             date(2023, 7, 14),
         ),
         ("Vừa qua, Đảng ủy xã Tân Phú đã tổ chức hội nghị sơ kết 6 tháng đầu năm.", True, None),
+        (  # a province named like a country abroad is still at home
+            "LCĐT - Chiều 11/7/2024, Hội Nông dân tỉnh Lào Cai tổ chức hội nghị sơ kết.",
+            True,
+            date(2024, 7, 11),
+        ),
+        (  # the month in words
+            "(ĐBP) - Sáng ngày 4 tháng Bảy năm 2024, UBND huyện Tuần Giáo tổ chức hội nghị.",
+            True,
+            date(2024, 7, 4),
+        ),
         ("Ngày 15-7 tới, HĐND huyện Tư Nghĩa sẽ tổ chức kỳ họp thứ 13.", False, None),
         ("HĐND huyện sẽ tổ chức kỳ họp thứ 13 vào ngày 15/7/2023.", False, None),
         ("Thời gian qua, Huyện ủy đã tổ chức nhiều hội nghị quán triệt nghị quyết.", False, None),

@@ -32,6 +32,11 @@ from extractor.rules.names import split_person
             ("Huyện ủy viên", "Phó Chủ tịch UBND huyện"),
         ),
         ("Bà Tôn Nữ Thị Minh Châu báo cáo", "Tôn Nữ Thị Minh Châu", ()),  # five syllables
+        (  # a K'Ho name written with the apostrophe apart
+            "đồng chí K' Brỏi, Trưởng Ban Tổ chức Thành ủy",
+            "K' Brỏi",
+            ("Trưởng Ban Tổ chức Thành ủy",),
+        ),
         ("Trần Minh Khoa, Giám đốc Sở Tài chính.", "Trần Minh Khoa", ("Giám đốc Sở Tài chính",)),
         (  # a dash between titles, but not inside "Kinh tế - Hạ tầng"
             "đồng chí Lý Văn Tư - Trưởng phòng Kinh tế - Hạ tầng - Phó Bí thư Đảng ủy",

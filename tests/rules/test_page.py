@@ -84,6 +84,10 @@ def test_headline_and_stamp_among_the_furniture(
             "Thanh Huyền",
         ),
         (f"Tiêu đề bài viết ở đây\n{BODY}\nBài: Sơn Sóc Khá - Ảnh: Thạch Bô Ra", "Sơn Sóc Khá"),
+        (  # above the headline, which stays the headline
+            f"Bài và ảnh: Vàng Thị Dợ\nTiêu đề bài viết ở đây\nThứ Hai, 06/01/2025 - 18:20\n{BODY}",
+            "Vàng Thị Dợ",
+        ),
     ],
 )
 def test_byline_wherever_the_site_prints_it(page_text: str, author: str | None) -> None:

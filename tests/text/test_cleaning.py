@@ -140,6 +140,15 @@ def test_clean_html_to_text_drops_script_style_nav() -> None:
     assert cleaned == "Hội nghị sơ kết\nĐoạn một & hai.\nĐoạn ba."
 
 
+def test_html_head_with_its_title_is_not_article_text() -> None:
+    html = (
+        "<!doctype html><html><head><title>Hội nghị sơ kết - Báo Lào Cai điện tử</title>"
+        '<meta name="author" content="X"></head><body><h1>Hội nghị sơ kết</h1>'
+        "<p>Đoạn một.</p></body></html>"
+    )
+    assert text.clean(html, max_chars=LIMIT) == "Hội nghị sơ kết\nĐoạn một."
+
+
 def test_plain_text_with_angle_brackets_is_not_parsed_as_html() -> None:
     raw = "Tỷ lệ hộ nghèo <3% và thu nhập >50 triệu đồng"
     assert text.clean(raw, max_chars=LIMIT) == raw

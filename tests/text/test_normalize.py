@@ -101,6 +101,8 @@ def test_split_titles() -> None:
         ("Nghị quyết 05-NQ/HU của Huyện ủy", "05-NQ/HU"),
         ("Nghị quyết số 01/NQ-CP", "01/NQ-CP"),  # government codes keep their own shape
         ("Nghị quyết số 15/2023/NQ-HĐND", "15/2023/NQ-HĐND"),
+        ("Nghị quyết số 594/NQ-UBTVQH15", "594/NQ-UBTVQH15"),  # the legislature's number
+        ("Nghị quyết số 30/NQ-TTHĐND", "30/NQ-TTHĐND"),  # the council's standing board
         ("Nghị quyết năm 2022 của Huyện ủy", None),
         ("ngày 20/7/2022", None),
     ],
