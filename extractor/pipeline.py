@@ -324,7 +324,7 @@ class Extractor:
 
     def _from_rules(self, prepared: Prepared) -> Extraction:
         started = time.perf_counter()
-        report = ground.ground(rules.extract_rules(prepared.cleaned), prepared.cleaned).report
+        report = ground.ground(_offline_reading(prepared.cleaned), prepared.cleaned).report
         return self._extraction(report, Usage(), 0, time.perf_counter() - started, cached=False)
 
     def _store(
@@ -348,7 +348,11 @@ class Extractor:
         """The offline reading of the same text as a second opinion: it costs no request."""
         if not self.second_opinion:
             return {}
-        return agreement.compare(report, rules.extract_rules(prepared.cleaned))
+        try:
+            return agreement.compare(report, _offline_reading(prepared.cleaned))
+        except ExtractionFailed as failure:  # the model's report stands without it
+            log.warning("%s; the report is kept without a second opinion", failure.reason)
+            return {}
 
     def _extraction(
         self,
@@ -393,6 +397,16 @@ def _merged(first: Completion, second: Completion) -> Completion:
         attempts=first.attempts + second.attempts,
         latency=first.latency + second.latency,
     )
+
+
+def _offline_reading(cleaned: str) -> MeetingReport:
+    """The rules' report; a fault in them is this article's failure, not the whole run's."""
+    try:
+        return rules.extract_rules(cleaned)
+    except Exception as error:  # a bug on one page must not stop a night of thousands
+        log.exception("the offline rules failed on an article")
+        reason = f"the offline rules failed on this article ({type(error).__name__}: {error})"
+        raise ExtractionFailed(reason, attempts=0) from None
 
 
 def _as_text(article: object) -> str:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from extractor import Extractor, InputError, ProviderError
+from extractor import ExtractionFailed, Extractor, InputError, ProviderError
 from extractor.errors import ConfigError
 from tests.conftest import ARTICLE, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI, Reply, drip, error_body
@@ -195,3 +195,20 @@ def test_second_opinion_is_asked_only_for_and_added_on_hits_by_the_batch(
     assert checked.cached
     assert checked.agreement["meeting.chairs"] == "agree"  # both read Lê Vũ Phương
     assert len(settings_env.chat_requests) == 1
+
+
+def test_a_fault_in_the_offline_rules_fails_that_article_only(
+    settings_env: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in the rules (injected here) is one article's ExtractionFailed, and a model's
+    report is kept without its second opinion rather than lost."""
+    from extractor import rules
+
+    def broken(article: str) -> None:
+        raise ValueError("substring not found")
+
+    monkeypatch.setattr(rules, "extract_rules", broken)
+    with pytest.raises(ExtractionFailed, match=r"offline rules failed.*ValueError"):
+        Extractor(backend="rules").run(ARTICLE)
+    checked = Extractor(second_opinion=True).run(ARTICLE)
+    assert checked.report.meeting.chairs and checked.agreement == {}

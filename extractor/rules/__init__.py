@@ -19,6 +19,8 @@ resolution carries an `evidence` that is an exact slice of the article.
 
 from __future__ import annotations
 
+from typing import Any
+
 from extractor.rules import meeting as mt
 from extractor.rules.dates import YearContext, resolve
 from extractor.rules.indicators import find_indicators
@@ -28,12 +30,19 @@ from extractor.rules.places import read_locality, read_period
 from extractor.rules.resolutions import read_resolutions
 from extractor.rules.roles import read_roles
 from extractor.schemas.meeting_report import Meeting, MeetingReport
+from extractor.text import normalize as nz
 
 __all__ = ["Sentence", "extract_rules", "split_sentences"]
 
 
 def extract_rules(article: str) -> MeetingReport:
     """Everything the rules find in one cleaned article; the rest stays null or empty."""
+    spaced = nz.plain_spaces(article)  # the cues are written with plain spaces
+    report = _read(spaced)
+    return report if spaced == article else _quoting(report, article, spaced)
+
+
+def _read(article: str) -> MeetingReport:
     page = read_page(article)
     sentences = list(page.sentences)
     # The headline may be the only place a chair is named ("Bí thư X chủ trì hội nghị ...").
@@ -69,4 +78,32 @@ def _meeting(event: mt.MeetingEvent, page: Page, mentions: list[Mention], articl
         chairs=chairs,
         guests=guests,
         speakers=speakers,
+    )
+
+
+def _quoting(report: MeetingReport, article: str, spaced: str) -> MeetingReport:
+    """Evidence read from the plain-spaced copy, quoted from the article as printed (the same
+    offsets), so that it stays an exact slice of it."""
+
+    def printed(item: Any) -> Any:
+        at = spaced.find(item.evidence)
+        if at < 0 or item.evidence in article:
+            return item
+        return item.model_copy(update={"evidence": article[at : at + len(item.evidence)]})
+
+    meeting = report.meeting
+    if meeting is not None:
+        meeting = meeting.model_copy(
+            update={
+                "chairs": [printed(p) for p in meeting.chairs],
+                "guests": [printed(p) for p in meeting.guests],
+                "speakers": [printed(p) for p in meeting.speakers],
+            }
+        )
+    return report.model_copy(
+        update={
+            "meeting": meeting,
+            "resolutions": [printed(r) for r in report.resolutions],
+            "indicators": [printed(i) for i in report.indicators],
+        }
     )

@@ -258,7 +258,8 @@ def _titles_after(text: str, start: int) -> tuple[list[str], int]:
     for piece in re.split(r"(,)", clause):
         if piece != ",":
             stripped = piece.strip()
-            if not stripped or not stripped[0].isupper() or not names_a_post(stripped):
+            capital = stripped[:1].isupper() or stripped.startswith("nguyên ")  # a former post
+            if not capital or not names_a_post(stripped):
                 break
             titles.extend(nz.split_on_dash(stripped))
         consumed += len(piece)

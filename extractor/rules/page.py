@@ -56,7 +56,7 @@ def read_page(article: str) -> Page:
     meta_offsets = {offset for offset, _ in meta}
     sentences = [
         s
-        for s in split_sentences(article)
+        for s in _sentences(article, lines)
         if body_start <= s.start < body_end and not _in_lines(s, meta_offsets)
     ]
     return Page(
@@ -69,13 +69,58 @@ def read_page(article: str) -> Page:
 
 
 def _lines(article: str) -> list[Line]:
-    """(offset, stripped text) of every non-empty line."""
+    """(offset, stripped text) of every non-empty line; an article delivered on one line (a
+    feed's text field) is cut where its lines would have been."""
+    found = _lines_as_printed(article)
+    if _one_line(found):
+        return [piece for line in found for piece in _pieces(line)]
+    return found
+
+
+def _one_line(lines: list[Line]) -> bool:
+    return len(lines) <= 2 and max((len(text) for _, text in lines), default=0) > ONE_LINE
+
+
+def _lines_as_printed(article: str) -> list[Line]:
     found, offset = [], 0
     for raw in article.split("\n"):
         if raw.strip():
             found.append((offset + len(raw) - len(raw.lstrip()), raw.strip()))
         offset += len(raw) + 1
     return found
+
+
+ONE_LINE = 600  # a line this long, and hardly another: the whole article on one line
+# Where a one-line article's lines met: around a stamp ("Thứ Ba, 16/07/2024 - 10:42"), before
+# a dated lead glued to the headline ("... cuối năm Ngày 11/7/2024, ..."), after a sentence.
+_JOINT = re.compile(
+    r"\s+(?=(?:Thứ\s+\w+|Chủ\s+nhật),?\s+\d{1,2}/\d{1,2}/\d{4})"
+    r"|(?<=\d:\d\d)\s+(?=\S)"
+    r"|(?<=[^\s.,;:\-–(])\s+(?=(?:Ngày|Sáng|Chiều|Tối|Trưa)\s+(?:nay\s+)?\(?\d{1,2}[/-]\d{1,2})"
+    r"|(?<=[.!?…])\s+(?=[^\W\d_])"
+)
+
+
+def _sentences(article: str, lines: list[Line]) -> list[Sentence]:
+    """The article's sentences; in a one-line article, each of its pieces' sentences."""
+    if not _one_line(_lines_as_printed(article)):
+        return split_sentences(article)
+    return [
+        Sentence(offset + s.start, s.text, s.caption)
+        for offset, text in lines
+        for s in split_sentences(text)
+    ]
+
+
+def _pieces(line: Line) -> list[Line]:
+    offset, text = line
+    pieces, start = [], 0
+    for joint in _JOINT.finditer(text):
+        if text[start : joint.start()].strip():
+            pieces.append((offset + start, text[start : joint.start()]))
+        start = joint.end()
+    pieces.append((offset + start, text[start:]))
+    return pieces
 
 
 def _offset(lines: list[Line], index: int, default: int) -> int:

@@ -99,8 +99,12 @@ def _read_at(text: str, start: int) -> tuple[int, int, Person] | None:
     return _bare(text, start)
 
 
-def _person(text: str, at: int, found: PersonMention) -> tuple[int, int, Person]:
-    name_start = text.index(found.name, at)
+def _person(text: str, at: int, found: PersonMention) -> tuple[int, int, Person] | None:
+    # The name's words as printed: any spaces between them (a non-breaking one, a line break).
+    printed = re.compile(r"\s+".join(map(re.escape, found.name.split()))).search(text, at)
+    if printed is None:  # text not in NFC: the name was read from its normalized form
+        return None
+    name_start = printed.start()
     end = at + found.end
     person = Person(name=found.name, titles=list(found.titles), evidence=text[name_start:end])
     return name_start, end, person

@@ -59,7 +59,7 @@ def read_cues(text: str, starts: Iterable[int] = ()) -> list[Cue]:
         role = "chair" if match["chair"] else "guest"
         lead = _INTRODUCES.match(text[match.end() :]) or _opening_cue(text, match)
         at = match.end() + lead.end() if lead else -1
-        introduces = lead is not None and any(at <= s <= at + MAX_INTRO_GAP for s in starts)
+        introduces = lead is not None and any(at <= s <= _reach(text, at) for s in starts)
         cues.append(Cue(role, match.start(), match.end(), introduces))
     return cues
 
@@ -72,6 +72,14 @@ def _opening_cue(text: str, match: re.Match[str]) -> re.Match[str] | None:
 
 
 MAX_INTRO_GAP = 60  # "có các đồng chí: ", "có các Phó Chủ tịch UBND huyện: " before the names
+MAX_DESCRIBED = 160  # "còn có các đồng chí nguyên lãnh đạo tỉnh qua các thời kỳ: đồng chí X"
+
+
+def _reach(text: str, at: int) -> int:
+    """How far after an introducing word its people may start: a short gap, or up to the
+    colon that ends a description of them, within one clause."""
+    colon = re.match(rf"[^.;:]{{0,{MAX_DESCRIBED}}}:", text[at:])
+    return at + (colon.end() + 12 if colon else MAX_INTRO_GAP)
 
 
 def attendance(mention: Mention, others: list[Mention]) -> str | None:

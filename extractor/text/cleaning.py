@@ -33,6 +33,12 @@ _FOOTER_MARKERS = (
     "designed by",
     "ghi rõ nguồn",
 )
+# Markdown exports ("# Headline", "**Bài:** X", "![ảnh](url)"): rendered, then read as HTML.
+_MARKDOWN_HINT = re.compile(r"^#{1,6}\s+\S|^\*\*[^*\n]+\*\*|!\[[^\]\n]*\]\(", re.MULTILINE)
+# "Xem thêm: <another headline>" between paragraphs: a link to drop, not the footer.
+_INLINE_LINK = re.compile(r"^(?:xem thêm|đọc thêm)\s*:\s*\S", re.IGNORECASE)
+# A rule line ("----", "* * *") below the article: what follows is another item.
+_RULE = re.compile(r"^(?:[-_*=~]\s*){4,}$")
 _COUNTER = re.compile(r"^[•\-\s]*(đang online|hôm nay|trong tuần|tất cả|lượt xem)\s*:", re.I)
 _PLACEHOLDERS = ("anh-tin-bai", "ảnh minh họa", "image", "photo")  # compared tone-free
 _BLOCK_TAGS = [
@@ -87,8 +93,10 @@ def clean(text: str, *, max_chars: int) -> str:
         raise too_long(f"{len(text):,} characters", max_chars=max_chars)
     if _HTML_HINT.search(text):
         text = html_to_text(text)
+    elif _MARKDOWN_HINT.search(text):
+        text = markdown_to_text(text)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _unwrapped(text.replace("\r\n", "\n").replace("\r", "\n"))
     cleaned = "\n".join(_article_lines(text.split("\n"))).strip()
     if not cleaned:
         raise InputError("article is empty (nothing but whitespace or page furniture)")
@@ -115,6 +123,38 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n\s*\n", "\n", soup.get_text())  # one line per block
 
 
+def markdown_to_text(markdown: str) -> str:
+    """A Markdown article's text, one block per line (pipe tables stay as written)."""
+    from markdown_it import MarkdownIt  # imported here: plain-text articles never pay for it
+
+    return html_to_text(MarkdownIt("commonmark").render(markdown))
+
+
+# Text wrapped at a fixed width (a plain-text export, an e-mail): paragraphs are separated by
+# blank lines, and inside them every line but the last is about as long as the others.
+_WRAP_MIN, _WRAP_MAX, _WRAP_SPREAD = 50, 100, 25
+_WRAPPED_BLOCKS = 2  # blocks of three or more lines that look wrapped, to be sure
+
+
+def _unwrapped(text: str) -> str:
+    """A hard-wrapped article with each paragraph on one line; any other text as it was."""
+    blocks = re.split(r"\n[ \t]*\n", text)
+    lines = [[line.strip() for line in block.split("\n")] for block in blocks]
+    if sum(len(b) >= 3 and _wrapped(b) for b in lines) < _WRAPPED_BLOCKS:
+        return text
+    return "\n\n".join(" ".join(b) if _wrapped(b) else "\n".join(b) for b in lines)
+
+
+def _wrapped(block: list[str]) -> bool:
+    widths = [len(line) for line in block[:-1]]
+    return (
+        len(block) >= 2
+        and all(_WRAP_MIN <= w <= _WRAP_MAX for w in widths)
+        and max(widths) - min(widths) <= _WRAP_SPREAD
+        and bool(block[-1])
+    )
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
@@ -137,7 +177,10 @@ def _article_lines(lines: list[str]) -> list[str]:
     previous = ""
     body = 0  # characters kept so far, counting a paragraph as the whole allowance
     for index, line in enumerate(stripped):
-        if _is_footer_start(line) and (body >= _BODY_CHARS or index > last_paragraph):
+        if _INLINE_LINK.match(line):
+            continue
+        ended = _is_footer_start(line) or (_RULE.match(line) is not None and bool(kept))
+        if ended and (body >= _BODY_CHARS or index > last_paragraph):
             break
         if _COUNTER.match(line) or _is_placeholder(line):
             continue

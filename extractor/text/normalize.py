@@ -143,9 +143,20 @@ def split_on_dash(text: str) -> list[str]:
 
 def opens_title(text: str) -> bool:
     """Whether `text` starts with a title word ("Phó", "Bí thư", "Huyện ủy viên", ...)."""
-    clause = re.split(r"[,;:.()]|\s[-–]\s", text[:40], maxsplit=1)[0]  # "Thành, Ủy viên": no
-    folded = fold(clause)
+    clause = re.split(r"[,;:.()]|\s[-–]\s", text[:48], maxsplit=1)[0]  # "Thành, Ủy viên": no
+    folded = re.sub(r"^nguyên\s+", "", fold(clause))  # a former post: "nguyên Bí thư Tỉnh ủy"
     return any(folded == t or folded.startswith(t + " ") for t in TITLE_OPENERS)
+
+
+# ---------------------------------------------------------------- spaces
+
+# No-break, thin and wide spaces: pages put them inside names and dates ("Nguyễn\u00a0Văn An").
+ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def plain_spaces(text: str) -> str:
+    """`text` with every odd space made a plain one: same length, so offsets still hold."""
+    return ODD_SPACES.sub(" ", text)
 
 
 # ---------------------------------------------------------------- document codes

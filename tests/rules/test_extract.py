@@ -454,14 +454,31 @@ _GENRE = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(_GENRE, st.text(max_size=12)), max_size=40))
-def test_any_text_gives_a_valid_report_whose_evidence_is_verbatim(pieces: list[str]) -> None:
-    """Shuffled genre words and arbitrary characters: the rules never raise, and every value
-    they state quotes the text it came from."""
-    article = " ".join(pieces)
+_SPACE = st.sampled_from([" ", " ", " ", "\u00a0", "\n", "  ", "\t", "\u202f"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.one_of(_GENRE, st.text(max_size=12)), _SPACE), max_size=40))
+def test_any_text_gives_a_valid_report_whose_evidence_is_verbatim(
+    pieces: list[tuple[str, str]],
+) -> None:
+    """Shuffled genre words and arbitrary characters, between spaces of every kind: the rules
+    never raise, and every value they state quotes the text it came from."""
+    article = "".join(piece + space for piece, space in pieces)
     report = extract_rules(article)
     meeting = report.meeting
     people = [*meeting.chairs, *meeting.guests, *meeting.speakers] if meeting else []
     for item in [*people, *report.resolutions, *report.indicators]:
         assert item.evidence and item.evidence in article
+
+
+def test_no_break_spaces_inside_names_and_cues_still_read_and_quote_verbatim() -> None:
+    article = (
+        "Huyện ủy sơ kết 6 tháng\nNgày 12/7/2024, Huyện ủy tổ chức hội nghị sơ kết.\n"
+        "Đồng\u00a0chí Nguyễn\u00a0Văn An, Bí thư Huyện ủy chủ\u00a0trì hội nghị.\nLê Văn Tám"
+    )
+    report = extract_rules(article)
+    assert report.meeting is not None
+    [chair] = report.meeting.chairs
+    assert chair.name == "Nguyễn Văn An"
+    assert chair.evidence in article and "\u00a0" in chair.evidence  # as printed

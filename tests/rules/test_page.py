@@ -126,3 +126,18 @@ def test_the_body_ends_at_a_furniture_heading() -> None:
         "Ngày 5/7, Huyện ủy Tân Lập tổ chức hội nghị khác."
     )
     assert [s.text for s in page.sentences] == [BODY]
+
+
+def test_an_article_on_one_line_is_read_as_if_it_had_its_lines() -> None:
+    body = " ".join(
+        f"Câu thứ {n} của bài viết kể về kết quả thực hiện nhiệm vụ của huyện." for n in range(12)
+    )
+    article = (
+        "HĐND huyện Mộ Đức khai mạc Kỳ họp thứ 15 Thứ Ba, 16/07/2024 - 10:42 (MĐ) - Sáng 16/7, "
+        f"HĐND huyện tổ chức Kỳ họp thứ 15. {body} Tin, ảnh: BẢO NGỌC"
+    )
+    page = read_page(article)
+    assert page.headline == "HĐND huyện Mộ Đức khai mạc Kỳ họp thứ 15"
+    assert page.published == date(2024, 7, 16)
+    assert page.author == "BẢO NGỌC"
+    assert page.sentences[0].text == "(MĐ) - Sáng 16/7, HĐND huyện tổ chức Kỳ họp thứ 15."

@@ -219,3 +219,21 @@ def test_a_chair_named_only_in_the_headline() -> None:
         "Hội nghị do đồng chí Bí thư Thị ủy chủ trì.\nMinh Đức"
     )
     assert [p.name for p in report.meeting.chairs] == ["Lê Văn Khải"]
+
+
+def test_guests_described_before_a_colon_and_former_posts() -> None:
+    _, guests = people(
+        "Về dự hội nghị còn có các đồng chí nguyên lãnh đạo tỉnh qua các thời kỳ: đồng chí Lê "
+        "Văn Chất, nguyên Bí thư Tỉnh ủy; đồng chí Hồ Xuân Toàn, nguyên Phó Bí thư Tỉnh ủy, "
+        "nguyên Chủ tịch UBND tỉnh."
+    )
+    assert guests == ["Lê Văn Chất", "Hồ Xuân Toàn"]
+    report = extract_rules(
+        f"Tiêu đề bài viết ở đây\n{LEAD} Dự hội nghị có đồng chí Hồ Xuân Toàn, nguyên Phó Bí "
+        "thư Tỉnh ủy, nguyên Chủ tịch UBND tỉnh.\nLê Văn Tám"
+    )
+    assert report.meeting is not None
+    assert report.meeting.guests[0].titles == [
+        "nguyên Phó Bí thư Tỉnh ủy",
+        "nguyên Chủ tịch UBND tỉnh",
+    ]

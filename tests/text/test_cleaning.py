@@ -282,3 +282,50 @@ def test_every_seed_is_nfc_and_within_the_limit() -> None:
         cleaned = text.clean(text.decode(path.read_bytes()), max_chars=LIMIT)
         assert unicodedata.is_normalized("NFC", cleaned), path.name
         assert 4000 < len(cleaned) < len(path.read_text(encoding="utf-8")), path.name
+
+
+def test_a_hard_wrapped_article_gets_one_line_per_paragraph() -> None:
+    raw = (
+        "Hội nghị Ban Chấp hành Đảng bộ huyện lần thứ 19: Tổng kết năm 2023, bàn\n"
+        "giải pháp thực hiện Nghị quyết năm 2024\n\n"
+        "Ngày 27/12/2023, Ban Chấp hành Đảng bộ huyện Phù Cát tổ chức Hội nghị lần\n"
+        "thứ 19 tổng kết công tác năm 2023, triển khai phương hướng, nhiệm vụ năm\n"
+        "2024. Đồng chí Lưu Đức Thắng, Bí thư Huyện ủy chủ trì.\n\n"
+        "Theo báo cáo do đồng chí Tạ Thị Hồng Vân trình bày, năm 2023 huyện đạt và\n"
+        "vượt 15/18 chỉ tiêu Nghị quyết; 3 chỉ tiêu không đạt gồm thu hút vốn đầu tư\n"
+        "và số doanh nghiệp thành lập mới.\n\n"
+        "Hoàng Trung Kiên"
+    )
+    lines = text.clean(raw, max_chars=LIMIT).split("\n")
+    assert lines[0].endswith("năm 2023, bàn giải pháp thực hiện Nghị quyết năm 2024")
+    assert "Hội nghị lần thứ 19 tổng kết" in lines[2]
+    assert lines[-1] == "Hoàng Trung Kiên"
+
+
+def test_lines_of_a_poem_or_a_list_are_not_unwrapped() -> None:
+    raw = "Tiêu đề\n\nMột dòng ngắn.\nHai dòng ngắn.\nBa dòng ngắn."
+    assert text.clean(raw, max_chars=LIMIT) == raw  # blank lines between blocks stay
+
+
+def test_a_markdown_article_is_read_as_text() -> None:
+    raw = (
+        "# Huyện đoàn sơ kết 6 tháng\n\n**Bài:** Thanh Trúc | **Cập nhật:** 20/07/2024 09:10\n\n"
+        "![Quang cảnh](https://example.vn/a.jpg)\n*Ảnh: Quang cảnh hội nghị*\n\n"
+        "Ngày 19/7, Huyện đoàn tổ chức hội nghị.\n\n- Kết nạp 120 đoàn viên\n"
+    )
+    assert text.clean(raw, max_chars=LIMIT) == (
+        "Huyện đoàn sơ kết 6 tháng\nBài: Thanh Trúc | Cập nhật: 20/07/2024 09:10\n"
+        "Ảnh: Quang cảnh hội nghị\nNgày 19/7, Huyện đoàn tổ chức hội nghị.\nKết nạp 120 đoàn viên"
+    )
+
+
+def test_an_inline_see_also_link_is_dropped_and_the_article_goes_on() -> None:
+    body = "Đoạn một của bài viết, đủ dài để là một đoạn văn thật sự của bài báo này. " * 3
+    raw = f"Tiêu đề\n{body}\nXem thêm: Một bài khác của trang\nĐoạn hai.\nNGUYỄN THÀNH"
+    assert text.clean(raw, max_chars=LIMIT) == f"Tiêu đề\n{body.strip()}\nĐoạn hai.\nNGUYỄN THÀNH"
+
+
+def test_a_rule_line_below_the_article_ends_it() -> None:
+    body = "Đoạn một của bài viết, đủ dài để là một đoạn văn thật sự của bài báo này. " * 3
+    raw = f"Tiêu đề\n{body}\nHồng Nhung\n\n----\n\nGiải bóng chuyền người cao tuổi\nMinh Đức"
+    assert text.clean(raw, max_chars=LIMIT) == f"Tiêu đề\n{body.strip()}\nHồng Nhung"
