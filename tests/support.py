@@ -47,6 +47,11 @@ def write_inbox(inbox: Path, articles: dict[str, str]) -> Path:
     return inbox
 
 
+def files_under(root: Path) -> set[Path]:
+    """Every file below `root`: what a command wrote is the difference of two calls."""
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
 def report_lines(out: Path) -> list[dict]:
     """OUT/reports.jsonl, line by line."""
     with (out / REPORTS_NAME).open(encoding="utf-8") as handle:

@@ -54,7 +54,6 @@ def test_a_provider_that_stops_naming_chairs_is_a_drift_ordinary_nights_are_not(
     settings_env: FakeOpenAI, tmp_path: Path
 ) -> None:
     settings_env.default = provider
-    env = subprocess_env(tmp_path, settings_env)
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     for number in (1, 2, 3):
         night(inbox, out, number)
@@ -64,8 +63,8 @@ def test_a_provider_that_stops_naming_chairs_is_a_drift_ordinary_nights_are_not(
     ordinary = night(inbox, out, 4, chairless=range(2))
     verdict = ordinary.stderr.splitlines()[-1]  # the summary's last line
     assert verdict.startswith("health: ok (") and verdict.endswith("within range of 3 nights)")
-    judged = installed("health", out, env=env)
-    assert judged.returncode == 0, judged.stdout + judged.stderr
+    judged = cli("health", out)
+    assert judged.exit_code == 0, judged.output
     assert judged.stdout.strip() == verdict
 
     # Then the provider stops returning chairs at all.
@@ -76,15 +75,15 @@ def test_a_provider_that_stops_naming_chairs_is_a_drift_ordinary_nights_are_not(
     assert "meeting.chairs:agreement 1.00 -> 0.00" in verdict
     assert "meeting.chairs:fill 1.00 -> 0.00" in verdict
 
-    judged = installed("health", out, env=env)
+    judged = installed("health", out, env=subprocess_env(tmp_path, settings_env))  # for cron
     assert judged.returncode == 1, judged.stdout + judged.stderr
     assert judged.stdout.splitlines()[0] == verdict
     rows = {cells[0]: cells[1:] for cells in table_rows(judged.stdout)}
     assert rows["meeting.chairs:agreement"] == ["0.00", "1.00", "0.00", "-1.00", "–", "**yes**"]
     assert all(cells[-1] == "**yes**" for cells in rows.values())  # only what drifted
 
-    as_json = installed("health", out, "--json", env=env)
-    assert as_json.returncode == 1
+    as_json = cli("health", out, "--json")
+    assert as_json.exit_code == 1
     health = json.loads(as_json.stdout)
     assert {"meeting.chairs:agreement", "meeting.chairs:fill"} <= set(health["drifted"])
     assert all(metric.startswith("meeting.chairs:") for metric in health["drifted"])

@@ -15,7 +15,7 @@ from extractor.cli import app
 from extractor.errors import Usage
 from tests.conftest import ARTICLE, SEEDS, VALID_REPORT
 from tests.fake_openai import FakeOpenAI, Reply, completion
-from tests.support import write_inbox
+from tests.support import files_under, write_inbox
 
 runner = CliRunner()
 HOSTILE = ["../../escaped", "/abs/escaped", "a/b/c", "..", ".", "ok", "x\\y", "<b>&", ""]
@@ -38,10 +38,6 @@ class Links(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.cells.append(data)
-
-
-def files_under(root: Path) -> set[Path]:
-    return {path for path in root.rglob("*") if path.is_file()}
 
 
 def assert_pages_stay_in(site: Path, tmp_path: Path, before: set[Path], count: int) -> None:
