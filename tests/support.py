@@ -7,13 +7,17 @@ import json
 import os
 import pty
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
+from extractor.batch.reports import REPORTS_NAME
 from extractor.batch.store import DB_NAME
 from extractor.cli import app
 from tests.conftest import ARTICLE
@@ -21,6 +25,37 @@ from tests.fake_openai import FakeOpenAI
 
 # Every article holds the quotes of VALID_REPORT, so answers ground without a re-ask.
 BODY = ARTICLE + " Bài số {n}. {fault}"
+
+
+def cli(*args: object) -> Result:
+    """The `extractor` command run in this process, as typed at a shell: exit code, stdout
+    and stderr apart."""
+    return CliRunner().invoke(app, [str(arg) for arg in args])
+
+
+def installed(*args: object, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The installed `extractor` console script, in a process of its own."""
+    command = [str(Path(sys.executable).with_name("extractor")), *map(str, args)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+def write_inbox(inbox: Path, articles: dict[str, str]) -> Path:
+    """A folder inbox: file name -> text (UTF-8); adds to what is there already."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    for name, body in articles.items():
+        (inbox / name).write_text(body, encoding="utf-8")
+    return inbox
+
+
+def files_under(root: Path) -> set[Path]:
+    """Every file below `root`: what a command wrote is the difference of two calls."""
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+def report_lines(out: Path) -> list[dict]:
+    """OUT/reports.jsonl, line by line."""
+    with (out / REPORTS_NAME).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
 
 
 def write_feed(path: Path, faults: dict[int, str], count: int) -> Path:

@@ -220,6 +220,7 @@ def test_threads_starting_at_once_share_one_http_client(
 
 
 def test_repeated_asyncio_run_leaves_no_socket_open(settings_env: FakeOpenAI) -> None:
+    gc.collect()  # what earlier tests in this process left is theirs, not this test's
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
         for _ in range(2):

@@ -7,6 +7,8 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from extractor.batch.stats import p95
+
 Outcome = Literal["new", "retried", "cached", "failed"]
 
 
@@ -57,10 +59,9 @@ class Summary:
             self.estimated_cost = None if cost is None else self.estimated_cost + cost
 
     def finish_latencies(self) -> None:
-        values = sorted(self.latencies)
-        if values:
-            self.latency_p50 = statistics.median(values)
-            self.latency_p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        if self.latencies:
+            self.latency_p50 = statistics.median(self.latencies)
+            self.latency_p95 = p95(self.latencies)
 
     def as_dict(self) -> dict:
         data = asdict(self)

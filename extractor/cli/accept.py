@@ -35,6 +35,8 @@ def accept_command(
     from extractor import text  # here: `extractor --help` stays fast
     from extractor.schemas.meeting_report import MeetingReport
 
+    if name is not None:
+        _check_name(name)
     stored, row = _find(out, article)
     name = name or _name(stored)
     articles_dir = articles_dir or gold_dir.parent / "articles"
@@ -69,6 +71,15 @@ def _find(out: Path, wanted: str) -> tuple[StoredArticle, StoredExtraction]:
     if stored is None or stored.text is None:
         raise InputError(f"article {wanted!r} has no text in {out / DB_NAME}")
     return stored, row
+
+
+def _check_name(name: str) -> None:
+    """A gold id names two files in two folders: it cannot be a path."""
+    if name in ("", ".", "..") or any(sign in name for sign in "/\\\0"):
+        raise InputError(
+            f"--name {name!r} is not a file name: a gold id holds no '/' or '\\' and is not "
+            "'.' or '..' (its files go in --gold-dir and --articles-dir)"
+        )
 
 
 def _name(article: StoredArticle) -> str:

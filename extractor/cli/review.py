@@ -30,9 +30,9 @@ def review_command(
 
     if not target.exists():
         raise InputError(f"{target} not found: give a report JSON file or a batch output folder")
-    html.parent.mkdir(parents=True, exist_ok=True)
     if sort not in ("source", "disagreements"):
         raise InputError(f"unknown --sort {sort!r}; use source or disagreements")
+    html.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         first = sort == "disagreements"
         pages = review_site.write_batch(target, html, most_disagreements_first=first)

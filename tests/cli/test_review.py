@@ -4,6 +4,7 @@ ids, an index that says what each article is, pages that lead back to it."""
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from extractor.batch.store import Store, StoredArticle
 from extractor.cli import app
 from extractor.errors import Usage
 from tests.conftest import ARTICLE, SEEDS, VALID_REPORT
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Reply, completion
+from tests.support import files_under, write_inbox
 
 runner = CliRunner()
 HOSTILE = ["../../escaped", "/abs/escaped", "a/b/c", "..", ".", "ok", "x\\y", "<b>&", ""]
@@ -36,10 +38,6 @@ class Links(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.cells.append(data)
-
-
-def files_under(root: Path) -> set[Path]:
-    return {path for path in root.rglob("*") if path.is_file()}
 
 
 def assert_pages_stay_in(site: Path, tmp_path: Path, before: set[Path], count: int) -> None:
@@ -102,3 +100,60 @@ def test_review_of_a_missing_target_says_not_found(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert "not found" in result.stderr and "--article" not in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+# The model's answer per article: VALID_REPORT agrees with the offline reading on the chair,
+# the date and the kind; the offline reading also finds the district, which it leaves out.
+IN_DISTRICT = {**VALID_REPORT, "locality": {"district": "Duyên Hải"}}
+NO_DATE_NO_CHAIR = {**VALID_REPORT, "meeting": {"kind": "periodic_review"}}
+ANSWERS = {"a.txt": IN_DISTRICT, "b.txt": VALID_REPORT, "c.txt": NO_DATE_NO_CHAIR}
+
+
+def by_article(request) -> Reply:
+    asked = json.dumps(request.body["messages"], ensure_ascii=False)
+    (name,) = [name for name in ANSWERS if f"Bài {name}." in asked]
+    return Reply(body=completion(request.body, arguments=ANSWERS[name]))
+
+
+def index_rows(page: str) -> list[tuple[str, str]]:
+    """(source, disagreements) of each row of the index, in order."""
+    found = re.findall(
+        r'<td class="source">([^<]*)</td>.*?<td class="disagreements">(.*?)</td>', page
+    )
+    return [(source, re.sub(r"<[^>]+>", " ", cell).split()) for source, cell in found]
+
+
+def test_most_disagreements_first_lists_the_most_torn_article_first(
+    settings_env: FakeOpenAI, tmp_path: Path
+) -> None:
+    settings_env.default = by_article
+    inbox = write_inbox(tmp_path / "inbox", {name: f"{ARTICLE} Bài {name}." for name in ANSWERS})
+    out, site = tmp_path / "out", tmp_path / "site"
+    assert cli("batch", inbox, "--out", out).exit_code == 0
+    result = cli("review", out, "--html", site / "index.html", "--sort", "disagreements")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {site / 'index.html'} and 3 article page(s)\n"
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "most disagreements first" in page
+    rows = index_rows(page)
+    assert [source for source, _ in rows] == ["c.txt", "b.txt", "a.txt"]
+    assert " ".join(rows[0][1]) == (
+        "meeting.date: only rules meeting.chairs: only rules locality.district: only rules"
+    )
+    assert " ".join(rows[1][1]) == "locality.district: only rules" and rows[2][1] == []
+
+    by_source = cli("review", out, "--html", site / "index.html")
+    assert by_source.exit_code == 0, by_source.output
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert [source for source, _ in index_rows(page)] == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_an_unknown_sort_is_refused_before_anything_is_written(
+    settings_env: FakeOpenAI, tmp_path: Path
+) -> None:
+    out, site = tmp_path / "out", tmp_path / "site"
+    assert cli("batch", SEEDS, "--out", out).exit_code == 0
+    result = cli("review", out, "--html", site / "index.html", "--sort", "worst")
+    assert result.exit_code == 4
+    assert result.stderr == "error: unknown --sort 'worst'; use source or disagreements\n"
+    assert not site.exists()
