@@ -14,6 +14,7 @@ import os
 import signal
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from extractor.config import Settings, load_settings
@@ -74,20 +75,37 @@ async def extract_all(
     with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
                              initargs=(fields,)) as pool:  # fmt: skip
         running: set[asyncio.Future] = set()
+        unread: set[asyncio.Future] = set()  # submitted, results not yet handed on
         try:
             async for chunk in articles:
-                running.add(loop.run_in_executor(pool, _extract_chunk, chunk))
+                future = loop.run_in_executor(pool, _extract_chunk, chunk)
+                running.add(future)
+                unread.add(future)
                 if len(running) >= 2 * count:
                     done, running = await asyncio.wait(running, return_when="FIRST_COMPLETED")
-                    for task in done:
-                        for result in task.result():
-                            yield result
+                    for result in _results(done, unread):
+                        yield result
             while running:
                 done, running = await asyncio.wait(running, return_when="FIRST_COMPLETED")
-                for task in done:
-                    for result in task.result():
-                        yield result
+                for result in _results(done, unread):
+                    yield result
+        except BrokenProcessPool:  # a worker killed (out of memory, a signal): say so plainly
+            raise ExtractorError(
+                "an offline worker process died; the results recorded so far are kept, "
+                "run again to extract the rest"
+            ) from None
         finally:
-            for task in running:
-                task.cancel()
+            for future in unread:  # cancel what runs; read what failed, so none is reported
+                if not future.done():
+                    future.cancel()
+                elif not future.cancelled():
+                    future.exception()
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _results(done: set[asyncio.Future], unread: set[asyncio.Future]) -> list[OfflineResult]:
+    results = []
+    for future in done:
+        results += future.result()
+        unread.discard(future)
+    return results

@@ -150,8 +150,6 @@ def _report(summary: Summary, out: Path, settings: Settings) -> None:
     typer.echo(f"reports: {out / REPORTS_NAME} (+{summary.reports_appended} line(s))", err=True)
     if summary.in_flight:
         typer.echo(f"batch {summary.in_flight} still running; the next run picks it up", err=True)
-    if summary.budget_reached:
-        typer.echo(f"budget reached: {summary.remaining} left for the next night", err=True)
     if not summary.interrupted:
         from extractor.evaluate.health import night_verdict
 
