@@ -9,7 +9,7 @@ mentions meetings without reporting one (a trial, an arrest, an interview, a vis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractor.rules.dates import (
     DateMention,
@@ -75,13 +75,37 @@ def find_event(
     if _INTERVIEW.search(article) or (headline and _ahead_or_off(headline)):
         return None
     body = [s for s in sentences if not s.text.startswith("Ảnh")]
+    undated, earlier = None, None  # a meeting told without its date; the last date told
     for sentence in body[:LEAD_SENTENCES]:
         if _announces(sentence.text) or _CALLED_OFF.search(sentence.text):
-            return None  # the lead tells of a meeting still to come, or called off
-        event = _event_in(sentence) or _event_dated_by_headline(sentence, headline)
-        if event is not None:
-            return None if _is_other_kind(sentence, body) else event
-    return None
+            return undated  # the lead tells of a meeting still to come, or called off
+        event = (
+            _event_in(sentence, earlier)
+            or _event_dated_by_headline(sentence, headline)
+            or _event_by_memo(sentence, headline)
+        )
+        if event is not None and _is_other_kind(sentence, body):
+            return None
+        if event is not None and event.date is not None:
+            return event
+        undated = undated or event  # a caption ("... khai mạc hội nghị") before the dated lead
+        earlier = next(iter(find_dates(sentence.text)), earlier)
+    return undated
+
+
+_MEMO_TIME = re.compile(r"^[-•*]?\s*Thời gian\s*:", re.IGNORECASE)
+
+
+def _event_by_memo(sentence: Sentence, headline: str | None) -> MeetingEvent | None:
+    """A page set out as a memo under a headline naming the meeting: "- Thời gian: 8 giờ 00,
+    ngày 28/3/2024." (the meeting word is the headline's)."""
+    if headline is None or not _MEMO_TIME.match(sentence.text):
+        return None
+    gathering = _GATHERING.search(headline)
+    dates = find_dates(sentence.text)
+    if gathering is None or not dates or dates[0].ahead:
+        return None
+    return MeetingEvent(sentence, gathering, dates[0])
 
 
 def _ahead_or_off(headline: str) -> bool:
@@ -119,13 +143,19 @@ def _announces(text: str) -> bool:
     return ahead or bool(_FUTURE.search(text, 0, gathering.end()) or _WILL_HAPPEN.search(text))
 
 
-def _event_in(sentence: Sentence) -> MeetingEvent | None:
+_SAME_DAY = re.compile(r"(?<!\w)(?:(?:sáng|chiều|tối|trưa)\s+)?cùng ngày(?!\w)", re.IGNORECASE)
+
+
+def _event_in(sentence: Sentence, earlier: DateMention | None = None) -> MeetingEvent | None:
     text = sentence.text
     gathering = _GATHERING.search(text)
     if gathering is None or _MANY.search(text, 0, gathering.start()):
         return None
     dates = [d for d in find_dates(text) if not _cites_document(text, d)]
     dates = dates or find_relative_days(text)
+    same_day = _SAME_DAY.search(text) if earlier is not None else None
+    if not dates and same_day is not None and same_day.start() < gathering.start():
+        dates = [replace(earlier, start=same_day.start(), end=same_day.end())]  # "Chiều cùng ngày"
     if dates:
         return MeetingEvent(sentence, gathering, dates[0])
     if _HAPPENED.search(text):

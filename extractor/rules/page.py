@@ -184,10 +184,22 @@ def _headline_index(lines: list[Line]) -> int | None:
             break
         candidates.append(index)
         if len(_SCRAPED_DATE.sub("", line).split()) >= MIN_HEADLINE_WORDS:
-            return index
+            return index + 1 if _shouted_title(lines, index + 1) else index
     if candidates:
         return candidates[-1]
     return shouted[-1] if shouted else None  # the last line in capitals before the body
+
+
+SHOUTED_TITLE_WORDS = 8  # a line in capitals this long is a headline, not a site's name
+
+
+def _shouted_title(lines: list[Line], index: int) -> bool:
+    """ "Hoạt động của Huyện ủy" over "HỘI NGHỊ BAN CHẤP HÀNH ... LẦN THỨ 18": the category,
+    then the headline in capitals."""
+    if index >= len(lines) - 1:
+        return False
+    line = lines[index][1]
+    return line.isupper() and len(line.split()) >= SHOUTED_TITLE_WORDS and not _reads_as_body(line)
 
 
 _SITE_WORDS = re.compile(

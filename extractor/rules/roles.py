@@ -25,7 +25,7 @@ _ATTEND = (
     r"(?:(?:đến|tới|về|tham|cùng|còn)\s+dự|dự(?=\s+(?:và|hội nghị|kỳ họp|phiên|buổi|cuộc|"
     r"lễ|hội thảo|tọa đàm|toạ đàm|đại hội|có|còn có)(?!\w))|dự(?=\s*[,.;]|\s*$)|"
     r"(?:cùng\s+)?có mặt|tham gia(?=\s+(?:đoàn|buổi|hội nghị|kỳ họp|cuộc|tiếp xúc|có))|"
-    r"^về phía(?=[^,.;]{0,60}\scó\s)|^dự(?=\s))"
+    r"^về phía(?=[^,.;]{0,60}\scó\s)|^dự(?=\s)|^[-•*]?\s*thành phần(?=\s*:))"
 )
 _CUE = re.compile(
     rf"(?<!\w)(?:(?P<chair>(?:dự\s+và\s+)?{_CHAIR})|(?P<guest>{_ATTEND}(?:\s+và\s+chỉ\s+đạo)?))"

@@ -121,3 +121,37 @@ def test_a_session_that_will_take_place_is_announced_not_reported() -> None:
 def test_day_and_month_in_words() -> None:
     body = "Sáng 16 tháng 8 năm 2024, Phó Chủ tịch UBND tỉnh chủ trì hội nghị tổng kết năm học."
     assert meeting_of(body) == (True, date(2024, 8, 16))
+
+
+def test_a_caption_before_the_dated_lead_does_not_take_the_date_away() -> None:
+    report = extract_rules(
+        "Hội nghị lần thứ 21 Ban Chấp hành Đảng bộ tỉnh\n"
+        "Đồng chí Hoàng Văn Thuyên, Bí thư Tỉnh ủy phát biểu khai mạc hội nghị.\n"
+        "Sáng 05/7/2024, Tỉnh ủy Cao Bằng tổ chức Hội nghị lần thứ 21 sơ kết 6 tháng.\nLê Văn Tám"
+    )
+    assert report.meeting is not None and report.meeting.date == date(2024, 7, 5)
+
+
+def test_the_same_day_takes_the_date_told_before() -> None:
+    report = extract_rules(
+        "Lãnh đạo tỉnh kiểm tra mô hình và dự giao ban tại Cẩm Thủy\n"
+        "Sáng 20/9/2024, đoàn công tác của Tỉnh ủy đã đến kiểm tra mô hình trồng bưởi.\n"
+        "Chiều cùng ngày, Ban Thường vụ Huyện ủy Cẩm Thủy tổ chức hội nghị giao ban quý III.\n"
+        "Lê Văn Tám"
+    )
+    assert report.meeting is not None and report.meeting.date == date(2024, 9, 20)
+
+
+def test_a_memo_page_under_a_headline_in_capitals() -> None:
+    report = extract_rules(
+        "Hoạt động của Huyện ủy\n"
+        "HỘI NGHỊ BAN CHẤP HÀNH ĐẢNG BỘ HUYỆN LẦN THỨ 18 SƠ KẾT CÔNG TÁC QUÝ I NĂM 2024\n"
+        "- Thời gian: 8 giờ 00, ngày 28/3/2024.\n"
+        "- Chủ trì: đồng chí Thạch Sô Phi - TUV, Bí thư Huyện ủy.\n"
+        "- Thành phần: Đ/c Sơn Minh Thắng - UVBTV Tỉnh ủy, Trưởng Ban Tuyên giáo Tỉnh ủy.\n"
+        "Hội nghị đã nghe báo cáo sơ kết công tác quý I.\nLê Văn Tám"
+    )
+    assert report.headline and report.headline.startswith("HỘI NGHỊ BAN CHẤP HÀNH")
+    assert report.meeting is not None and report.meeting.date == date(2024, 3, 28)
+    assert [p.name for p in report.meeting.chairs] == ["Thạch Sô Phi"]
+    assert [p.name for p in report.meeting.guests] == ["Sơn Minh Thắng"]
