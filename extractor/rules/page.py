@@ -168,8 +168,15 @@ HEAD_LINES = 8  # the headline is among the first lines, after at most some furn
 
 
 def _headline_index(lines: list[Line]) -> int | None:
-    """The first line that reads as a title (the site's banner in capitals and a category line
-    of a few words are skipped when a longer title follows), when a body follows it."""
+    """The article's title. Under a long page top (menus, a weather line, other headlines),
+    the line nearest above the first paragraph that reads as one; else the first line that
+    reads as a title (the site's banner in capitals and a category line of a few words are
+    skipped when a longer title follows), when a body follows it."""
+    body = _first_paragraph(lines)
+    if body is not None and body > HEAD_LINES:
+        found = _title_above(lines, body)
+        if found is not None:
+            return found
     candidates, shouted = [], []
     for index, (_, line) in enumerate(lines[: min(HEAD_LINES, len(lines) - 1)]):
         if read_stamp(line) is not None or _CRUMBS.search(line) or _is_meta(line):
@@ -188,6 +195,42 @@ def _headline_index(lines: list[Line]) -> int | None:
     if candidates:
         return candidates[-1]
     return shouted[-1] if shouted else None  # the last line in capitals before the body
+
+
+# An item of a list of other articles: "» Tam Nông: ...", "- UBND huyện họp ... (31/07/2024)".
+_LIST_ITEM = re.compile(r"^[»›▪◦•]\s*\S|\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)$")
+_BULLET = re.compile(r"^[-–+*]\s")  # a bullet of any list, the article's own ones included
+
+
+def _first_paragraph(lines: list[Line]) -> int | None:
+    """The first line of running text: a lead that reads as body, or a long finished sentence."""
+    for index, (_, line) in enumerate(lines):
+        if _is_meta(line) or len(line) < 80:  # "Ngày 05/09/2024 | Đồng Tháp 33°C, nắng nhẹ"
+            continue
+        if _reads_as_body(line) or (len(line) >= 120 and line.endswith((".", "”", '"'))):
+            return index
+    return None
+
+
+def _title_above(lines: list[Line], body: int) -> int | None:
+    """Up from the first paragraph, past the stamp, toolbar, byline and list items under the
+    title, to the first line that reads as one."""
+    for index in range(body - 1, max(-1, body - HEAD_LINES - 1), -1):
+        line = lines[index][1]
+        if read_stamp(line) is not None or _is_meta(line) or _SOCIAL.match(line):
+            continue
+        if _LIST_ITEM.search(line) or _BULLET.match(line) or _LABELLED.match(line):
+            continue
+        if _names_line(line) or (line.startswith("(") and line.endswith(")")):
+            continue
+        if len(line.split()) < MIN_HEADLINE_WORDS:
+            continue  # a widget's words ("Nghe đọc", "▶ 00:00 / 04:47")
+        if _CRUMBS.search(line):
+            return None  # the menus begin: the title is not where a title stands
+        if _is_banner(line) and not _shouted_title(lines, index):
+            return None
+        return index
+    return None
 
 
 SHOUTED_TITLE_WORDS = 8  # a line in capitals this long is a headline, not a site's name
@@ -231,7 +274,8 @@ def _clean_headline(line: str) -> str:
 _META_SEPARATOR = re.compile(r"\s+[|•·]\s+")
 _SOCIAL = re.compile(
     r"^(?:chia sẻ|share|facebook|zalo|twitter|in bài|lượt xem|bình luận|\d+\s+lượt xem|"
-    r"gửi email|lưu bài)(?!\w)",
+    r"gửi email|lưu bài|lưu tin|nghe đọc|nghe bài|cỡ chữ|tốc độ|giọng đọc|bản in|tải về|"
+    r"[▶►⏵]|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2})(?!\w)",
     re.IGNORECASE,
 )
 
@@ -245,9 +289,10 @@ def _is_meta(line: str) -> bool:
 def _meta_lines(lines: list[Line], start: int, end: int) -> list[Line]:
     """The short lines right under the headline that are stamp, author, share buttons."""
     meta = []
-    for line in lines[start:end][:4]:
+    for line in lines[start:end][:6]:
         text = line[1]
-        if read_stamp(text) or _is_meta(text) or _SOCIAL.match(text) or _names_line(text):
+        other = _LIST_ITEM.search(text) and len(text) < 160  # another article's headline
+        if read_stamp(text) or _is_meta(text) or _SOCIAL.match(text) or _names_line(text) or other:
             meta.append(line)
         else:
             break
@@ -269,7 +314,10 @@ _TIMED_DATE = re.compile(
 def _published(lines: list[Line], head: int | None, meta: list[Line], end: int) -> date | None:
     """A stamp near the headline (its own line, or a part of a meta line), else a dated time
     on a short line at the bottom of the article."""
-    near = lines[: (head + 1 if head is not None else HEAD_LINES)] + meta
+    top = lines[: (head + 1 if head is not None else HEAD_LINES)]
+    near = meta + top[-3:][::-1]  # under the title, then just above it
+    if len(top) <= HEAD_LINES:  # a short page top is the article's; a long one, the site's
+        near += top
     for _, line in near:
         for part in _META_SEPARATOR.split(line):
             stamp = read_stamp(part)
@@ -289,7 +337,7 @@ def _published(lines: list[Line], head: int | None, meta: list[Line], end: int) 
 _FURNITURE_HEADING = re.compile(
     r"^(?:[-•*]\s*)?(?:(?:các\s+)?(?:tin|bài|tin,?\s*bài|bài viết|tin tức)(?:\s+viết)?\s+"
     r"(?:khác|liên quan|cùng (?:chuyên mục|chủ đề|loại|danh mục)|mới(?:\s+nhất)?|"
-    r"đã đưa|xem nhiều(?:\s+nhất)?|đọc nhiều(?:\s+nhất)?|nổi bật)|xem thêm|đọc thêm|"
+    r"đã đưa|đã đăng|xem nhiều(?:\s+nhất)?|đọc nhiều(?:\s+nhất)?|nổi bật)|xem thêm|đọc thêm|"
     r"có thể bạn quan tâm|bình luận|ý kiến bạn đọc|tags?|từ khóa)\s*:?\s*$",
     re.IGNORECASE,
 )
@@ -329,7 +377,7 @@ _NOT_NAME_WORDS = frozenset(
         "Sẻ", "Tổ", "Động", "Và", "Của", "Tại", "Với", "Chủ", "Những", "Một", "Bài",
         "Viết", "Cùng", "Chuyên", "Mục", "Khác", "Đọc", "Xem", "Thêm", "Sự", "Kiện",
         "Tức", "Đề", "Lượt", "Truy", "Cập", "Cổng", "Điện", "Tử", "Thời", "Trị", "Kinh", "Tế",
-        "Thể", "Thao", "Ương", "Phường", "Phố", "Trấn",
+        "Thể", "Thao", "Ương", "Phường", "Phố", "Trấn", "Thứ",
     )
 )  # fmt: skip
 TAIL_LINES = 14  # the byline sits among the last lines, above whatever furniture follows

@@ -141,3 +141,38 @@ def test_an_article_on_one_line_is_read_as_if_it_had_its_lines() -> None:
     assert page.published == date(2024, 7, 16)
     assert page.author == "BẢO NGỌC"
     assert page.sentences[0].text == "(MĐ) - Sáng 16/7, HĐND huyện tổ chức Kỳ họp thứ 15."
+
+
+MENU = (
+    "TRANG THÔNG TIN ĐIỆN TỬ HUYỆN TAM NÔNG\nNgày 05/09/2024 | Đồng Tháp 33°C, nắng nhẹ\n"
+    "Trang chủ\nGiới thiệu\nChính quyền\nTin tức - Sự kiện\nTin hoạt động\nChỉ đạo điều hành\n"
+    "Văn bản\nThủ tục hành chính\nLịch công tác\nLiên hệ"
+)
+
+
+def test_under_a_long_page_top_the_title_is_the_line_above_the_article() -> None:
+    page = read_page(
+        f"{MENU}\nTrang chủ > Tin tức - Sự kiện\n"
+        "UBND huyện Tam Nông họp phiên thường kỳ tháng 8/2024\n"
+        "» Tam Nông: Ra quân cao điểm phòng, chống dịch bệnh trên đàn gia cầm\n"
+        "Cập nhật ngày: 03/09/2024\nNghe đọc bài viết\n▶ 00:00 / 04:47\n"
+        "In bài | Gửi bài cho bạn bè | Lượt xem: 641\n"
+        "Chiều 30/8, UBND huyện Tam Nông tổ chức phiên họp thường kỳ tháng 8 nhằm đánh giá tình "
+        "hình kinh tế - xã hội 8 tháng đầu năm.\nTin, ảnh: Ngọc Hân\nCác tin đã đăng:\n"
+        "- HĐND huyện giám sát chuyên đề (22/08/2024)\nThu Trang"
+    )
+    assert page.headline == "UBND huyện Tam Nông họp phiên thường kỳ tháng 8/2024"
+    assert page.published == date(2024, 9, 3)  # the article's stamp, not the site's date
+    assert page.author == "Ngọc Hân"
+    assert page.sentences[0].text.startswith("Chiều 30/8, UBND huyện Tam Nông")
+
+
+def test_under_a_long_page_top_the_site_date_is_not_the_articles() -> None:
+    page = read_page(
+        f"{MENU}\nỦy ban MTTQ huyện Yên Lập tổng kết công tác Mặt trận năm 2023\n"
+        "Cỡ chữ: A A A | In bài | Gửi email | Lượt xem: 1.016\n"
+        "Ngày 12/1, Ủy ban MTTQ Việt Nam huyện Yên Lập tổ chức Hội nghị lần thứ 10 tổng kết "
+        "công tác Mặt trận năm 2023, triển khai nhiệm vụ năm 2024.\nHà Linh"
+    )
+    assert page.headline == "Ủy ban MTTQ huyện Yên Lập tổng kết công tác Mặt trận năm 2023"
+    assert page.published is None
