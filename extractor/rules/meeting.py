@@ -146,9 +146,16 @@ def _announces(text: str) -> bool:
 _SAME_DAY = re.compile(r"(?<!\w)(?:(?:sáng|chiều|tối|trưa)\s+)?cùng ngày(?!\w)", re.IGNORECASE)
 
 
+# "Sáng 12/7, Ban Thường vụ Huyện ủy đã nghe báo cáo ...": a standing body at work is a meeting.
+_BODY_AT_WORK = re.compile(
+    r"(?<!\w)(?:Ban Thường vụ|Ban Chấp hành|Thường trực|Ban Thường trực)[^,.;]{0,50}?\s"
+    r"(?:đã\s+)?(?:nghe|cho ý kiến|thảo luận|xem xét)(?!\w)"
+)
+
+
 def _event_in(sentence: Sentence, earlier: DateMention | None = None) -> MeetingEvent | None:
     text = sentence.text
-    gathering = _GATHERING.search(text)
+    gathering = _GATHERING.search(text) or _BODY_AT_WORK.search(text)
     if gathering is None or _MANY.search(text, 0, gathering.start()):
         return None
     dates = [d for d in find_dates(text) if not _cites_document(text, d)]

@@ -20,12 +20,16 @@ from extractor.rules.people import Mention
 from extractor.schemas.meeting_report import Person, Speaker
 from extractor.text import normalize as nz
 
-_CHAIR = r"(?:đồng\s+|cùng\s+)?chủ\s+(?:trì|tọa|toạ)(?!\s*,?\s*phối hợp)"
+_CHAIR = (
+    r"(?:đồng\s+|cùng\s+)?chủ\s+(?:trì|tọa|toạ)(?!\s*,?\s*phối hợp)"
+    r"|điều\s+hành(?=\s+(?:hội nghị|kỳ họp|phiên họp|cuộc họp|buổi|giao ban))"
+)
 _ATTEND = (
     r"(?:(?:đến|tới|về|tham|cùng|còn)\s+dự|dự(?=\s+(?:và|hội nghị|kỳ họp|phiên|buổi|cuộc|"
     r"lễ|hội thảo|tọa đàm|toạ đàm|đại hội|có|còn có)(?!\w))|dự(?=\s*[,.;]|\s*$)|"
     r"(?:cùng\s+)?có mặt|tham gia(?=\s+(?:đoàn|buổi|hội nghị|kỳ họp|cuộc|tiếp xúc|có))|"
-    r"^về phía(?=[^,.;]{0,60}\scó\s)|^dự(?=\s)|^[-•*]?\s*thành phần(?=\s*:))"
+    r"^về phía(?=[^,.;]{0,60}\scó\s)|^dự(?=\s)|^[-•*]?\s*thành phần(?=\s*:)|"
+    r"(?:sự\s+)?tham\s+(?:dự|gia)(?=\s+của)|(?:được\s+)?đón(?=\s+(?:các\s+)?đồng chí))"
 )
 _CUE = re.compile(
     rf"(?<!\w)(?:(?P<chair>(?:dự\s+và\s+)?{_CHAIR})|(?P<guest>{_ATTEND}(?:\s+và\s+chỉ\s+đạo)?))"
@@ -34,7 +38,8 @@ _CUE = re.compile(
 )
 # After a verb, what introduces the people it applies to: "Dự hội nghị có", "chủ trì của".
 _INTRODUCES = re.compile(
-    r"^(?:\s+[^\s,.;:()]+){0,8}?\s*,?\s*(?:(?:còn\s+)?(?:có|gồm|là)(?!\w)|của(?!\w)|:)",
+    r"^(?:\s+[^\s,.;:()]+){0,8}?\s*,?\s*(?:(?:còn\s+)?(?:có|gồm|là)(?!\w)|của(?!\w)|:)"
+    r"|^\s+(?=(?:các\s+)?đồng chí(?!\w))",  # "vinh dự được đón đồng chí X"
     re.IGNORECASE,
 )
 
@@ -77,8 +82,8 @@ MAX_DESCRIBED = 160  # "còn có các đồng chí nguyên lãnh đạo tỉnh q
 
 def _reach(text: str, at: int) -> int:
     """How far after an introducing word its people may start: a short gap, or up to the
-    colon that ends a description of them, within one clause."""
-    colon = re.match(rf"[^.;:]{{0,{MAX_DESCRIBED}}}:", text[at:])
+    colon (or "trong đó có") that ends a description of them, within one clause."""
+    colon = re.match(rf"[^.;:]{{0,{MAX_DESCRIBED}}}(?::|trong đó(?:\s+có)?)", text[at:])
     return at + (colon.end() + 12 if colon else MAX_INTRO_GAP)
 
 
@@ -198,7 +203,11 @@ def read_roles(
 def _listed_roles(mentions: list[Mention], sentences: list[Sentence]) -> dict[int, str]:
     """Lines of a list under a verb that ends in a colon ("Dự hội nghị có các đồng chí:"),
     each opening with a person, take the verb's role; keyed by the line's offset."""
-    opening = {m.sentence.start for m in mentions if not m.sentence.text[: m.start].strip(" -•+*")}
+    opening = {
+        m.sentence.start
+        for m in mentions
+        if not _HONORIFIC_WORDS.sub("", m.sentence.text[: m.start]).strip(" -•+*")
+    }  # "- Đồng chí X, ..." opens its line with a person
     roles: dict[int, str] = {}
     pending: str | None = None
     for sentence in sentences:

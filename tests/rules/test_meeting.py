@@ -155,3 +155,11 @@ def test_a_memo_page_under_a_headline_in_capitals() -> None:
     assert report.meeting is not None and report.meeting.date == date(2024, 3, 28)
     assert [p.name for p in report.meeting.chairs] == ["Thạch Sô Phi"]
     assert [p.name for p in report.meeting.guests] == ["Sơn Minh Thắng"]
+
+
+def test_a_standing_body_at_work_is_a_meeting_though_no_meeting_word_is_printed() -> None:
+    is_meeting, day = meeting_of(
+        "Sáng 12/7/2024, Ban Thường vụ Huyện ủy Krông Pắc đã nghe báo cáo sơ kết tình hình "
+        "thực hiện Nghị quyết năm 2024 của Huyện ủy."
+    )
+    assert (is_meeting, day) == (True, date(2024, 7, 12))

@@ -237,3 +237,43 @@ def test_guests_described_before_a_colon_and_former_posts() -> None:
         "nguyên Phó Bí thư Tỉnh ủy",
         "nguyên Chủ tịch UBND tỉnh",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "chairs", "guests"),
+    [
+        ("Ông Đỗ Minh Trí, Chủ tịch UBND huyện điều hành hội nghị.", ["Đỗ Minh Trí"], []),
+        (
+            "Hội nghị vinh dự được đón đồng chí Vũ Xuân Thọ, Phó Chủ tịch UBND tỉnh.",
+            [],
+            ["Vũ Xuân Thọ"],
+        ),
+        (
+            "Ông Trần Văn Đức, Chủ tịch UBND huyện chủ trì phiên họp, với sự tham gia của bà K' "
+            "Nhi, Phó Chủ tịch HĐND huyện.",
+            ["Trần Văn Đức"],
+            ["K' Nhi"],
+        ),
+        (
+            "Cùng dự có các đồng chí nguyên lãnh đạo huyện qua các thời kỳ, trong đó có đồng chí "
+            "Ma Văn Đoàn, nguyên Bí thư Huyện ủy.",
+            [],
+            ["Ma Văn Đoàn"],
+        ),
+    ],
+)
+def test_more_ways_to_say_who_chaired_and_who_came(
+    sentence: str, chairs: list[str], guests: list[str]
+) -> None:
+    assert people(sentence) == (chairs, guests)
+
+
+def test_a_bulleted_list_of_guests_under_a_colon() -> None:
+    report = extract_rules(
+        f"Tiêu đề bài viết ở đây\n{LEAD}\nTham dự hội nghị có:\n"
+        "- Đồng chí Đặng Thị Bích Thủy, Ủy viên Ban Thường vụ Tỉnh ủy;\n"
+        "- Đồng chí Võ Nhật Tân, Phó Trưởng ban Tuyên giáo Tỉnh ủy;\n"
+        "- Lãnh đạo các phòng, ban, ngành huyện.\nLê Văn Tám"
+    )
+    assert report.meeting is not None
+    assert [p.name for p in report.meeting.guests] == ["Đặng Thị Bích Thủy", "Võ Nhật Tân"]
