@@ -14,6 +14,7 @@ would block a read forever.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -52,7 +53,15 @@ KnownFiles = Mapping[str, tuple[int, int, str]]  # source -> (size, mtime_ns, ar
 
 def article_id(source: str, content: str) -> str:
     """Stable across runs: the same source with the same content is the same article."""
-    return hashlib.sha256(f"{source}\0{content}".encode()).hexdigest()[:16]
+    return _id_of(source, content.encode())
+
+
+def _id_of(source: str, utf8: bytes) -> str:
+    """article_id of a content given as its UTF-8 bytes (a file's, not encoded again)."""
+    digest = hashlib.sha256(source.encode())
+    digest.update(b"\0")
+    digest.update(utf8)
+    return digest.hexdigest()[:16]
 
 
 def discover(
@@ -73,17 +82,17 @@ def discover(
 
 def _from_folder(inbox: Path, *, max_chars: int, known: KnownFiles) -> Iterator[InboxItem]:
     root = inbox.resolve()
+    prefix = len(str(root)) + 1
     for entry in _walk(str(root)):
-        path = Path(entry.path)
-        if path.suffix.lower() not in SUFFIXES:
+        if os.path.splitext(entry.name)[1].lower() not in SUFFIXES:
             continue
-        source = entry.path[len(str(root)) + 1 :]
+        source = entry.path[prefix:]
         state = _state(entry)
         seen = known.get(source)
         if state is not None and seen is not None and seen[:2] == state:
             yield InboxItem(id=seen[2], source=source, unchanged=True, file_state=state)
         else:
-            item = _read_file(root, path, max_chars=max_chars)
+            item = _read_file(root, entry, source, max_chars=max_chars)
             yield replace(item, file_state=state) if item.error is None else item
 
 
@@ -110,21 +119,35 @@ def _state(entry: os.DirEntry[str]) -> tuple[int, int] | None:
     return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
-def _read_file(root: Path, path: Path, *, max_chars: int) -> InboxItem:
-    source = str(path.relative_to(root))
+def _read_file(root: Path, entry: os.DirEntry[str], source: str, *, max_chars: int) -> InboxItem:
+    """A file the walk found. Only a symlink is resolved: any other entry was reached from
+    the resolved root through folders that are no symlinks, so it is inside the inbox."""
     try:
-        real = path.resolve(strict=True)
-        if not real.is_relative_to(root):
-            return _failed(source, "symlink leads outside the inbox; not followed")
-        body = text.decode(_read_regular(real, max_chars=max_chars))
+        real: Path | str = entry.path
+        if entry.is_symlink():
+            real = Path(entry.path).resolve(strict=True)
+            if not real.is_relative_to(root):
+                return _failed(source, "symlink leads outside the inbox; not followed")
+        data = _read_regular(real, max_chars=max_chars)
+        body = text.decode(data)
     except InputError as error:
         return _failed(source, str(error))
     except OSError as error:
         return _failed(source, f"unreadable: {error.strerror or error}")
-    return InboxItem(id=article_id(source, body), source=source, text=body)
+    return InboxItem(id=_id_of(source, _utf8_of(data, body)), source=source, text=body)
 
 
-def _read_regular(path: Path, *, max_chars: int) -> bytes:
+def _utf8_of(data: bytes, body: str) -> bytes:
+    """The UTF-8 bytes of `body`, decoded from `data`: the file's own bytes when they were
+    UTF-8 (less a byte order mark), so a long article is not encoded again to be hashed."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body.encode()
+    return data
+
+
+def _read_regular(path: Path | str, *, max_chars: int) -> bytes:
     """The bytes of a regular file. The type is checked on a non-blocking descriptor, so a
     FIFO without a writer is refused at once instead of hanging the run."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)

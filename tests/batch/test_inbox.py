@@ -85,6 +85,20 @@ def test_files_are_decoded(tmp_path: Path) -> None:
     assert items["u16.txt"].text == "Trà Cú"
 
 
+def test_a_files_id_is_that_of_its_text_whatever_its_encoding(tmp_path: Path) -> None:
+    # A UTF-8 file's own bytes are hashed, not its text encoded again: the ids must agree.
+    body = "Huyện ủy Trà Cú\r\nđạt 78,46%"
+    write(tmp_path / "in" / "plain.txt", body.encode())
+    write(tmp_path / "in" / "bom.txt", b"\xef\xbb\xbf" + body.encode())
+    write(tmp_path / "in" / "le.txt", body.encode("utf-16"))
+    write(tmp_path / "in" / "be.txt", b"\xfe\xff" + body.encode("utf-16-be"))
+    items = list(discover(tmp_path / "in", max_chars=MAX))
+    assert len(items) == 4
+    for item in items:
+        assert item.text == body
+        assert item.id == article_id(item.source, body)
+
+
 def test_unreadable_files_become_failed_items(tmp_path: Path) -> None:
     write(tmp_path / "in" / "latin.txt", "Hà Trung".encode("cp1258"))
     write(tmp_path / "in" / "binary.txt", b"\x00\x01\x02binary")
