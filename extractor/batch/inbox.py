@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import json
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,7 +49,10 @@ class InboxItem:
     file_state: tuple[int, int] | None = None  # (size, mtime_ns) of the file it was read from
 
 
-KnownFiles = Mapping[str, tuple[int, int, str]]  # source -> (size, mtime_ns, article id)
+# The files read before among some sources: source -> (size, mtime_ns, article id). Asked a
+# chunk of the inbox at a time, so a night's cost follows its inbox, not every past night's.
+KnownFiles = Callable[[list[str]], Mapping[str, tuple[int, int, str]]]
+_LOOKUP_EVERY = 500  # files looked up at once
 
 
 def article_id(source: str, content: str) -> str:
@@ -73,27 +77,35 @@ def discover(
     if inbox.is_file() and inbox.suffix.lower() == ".jsonl":
         yield from _from_jsonl(inbox, max_chars=max_chars)
     elif inbox.is_dir():
-        yield from _from_folder(inbox, max_chars=max_chars, known=known or {})
+        yield from _from_folder(inbox, max_chars=max_chars, known=known or _none_known)
     elif inbox.exists():
         raise InputError(f"{inbox} is neither a folder nor a .jsonl file")
     else:
         raise InputError(f"inbox {inbox} does not exist")
 
 
+def _none_known(sources: list[str]) -> Mapping[str, tuple[int, int, str]]:
+    return {}
+
+
 def _from_folder(inbox: Path, *, max_chars: int, known: KnownFiles) -> Iterator[InboxItem]:
     root = inbox.resolve()
     prefix = len(str(root)) + 1
-    for entry in _walk(str(root)):
-        if os.path.splitext(entry.name)[1].lower() not in SUFFIXES:
-            continue
-        source = entry.path[prefix:]
-        state = _state(entry)
-        seen = known.get(source)
-        if state is not None and seen is not None and seen[:2] == state:
-            yield InboxItem(id=seen[2], source=source, unchanged=True, file_state=state)
-        else:
-            item = _read_file(root, entry, source, max_chars=max_chars)
-            yield replace(item, file_state=state) if item.error is None else item
+    articles = (
+        (entry, entry.path[prefix:])
+        for entry in _walk(str(root))
+        if os.path.splitext(entry.name)[1].lower() in SUFFIXES
+    )
+    while chunk := list(itertools.islice(articles, _LOOKUP_EVERY)):
+        seen_before = known([source for _, source in chunk])
+        for entry, source in chunk:
+            state = _state(entry)
+            seen = seen_before.get(source)
+            if state is not None and seen is not None and seen[:2] == state:
+                yield InboxItem(id=seen[2], source=source, unchanged=True, file_state=state)
+            else:
+                item = _read_file(root, entry, source, max_chars=max_chars)
+                yield replace(item, file_state=state) if item.error is None else item
 
 
 def _walk(directory: str) -> Iterator[os.DirEntry[str]]:
