@@ -88,6 +88,23 @@ def hits(base_url: str, cache: str, seconds: float) -> tuple[float, float]:
     return rate, median
 
 
+def parts(runs: int = 200) -> tuple[float, float]:
+    """Median seconds of the largest single steps: grounding the answer (a miss), and
+    validating the stored report on the way out of the cache (a hit)."""
+    from extractor.grounding.ground import ground
+    from extractor.schemas.meeting_report import MeetingReport
+    from extractor.text.cleaning import clean
+
+    cleaned = clean(article(0), max_chars=60_000)
+    answer = MeetingReport.model_validate_json(seeds()[0].gold)
+    stored = ground(answer, cleaned).report.model_dump_json()
+    grounding = statistics.median(timed(lambda: ground(answer, cleaned)) for _ in range(runs))
+    validating = statistics.median(
+        timed(lambda: MeetingReport.model_validate_json(stored)) for _ in range(runs)
+    )
+    return grounding, validating
+
+
 def startup(runs: int) -> tuple[float, float, float]:
     """Median wall seconds: a bare interpreter, `import extractor`, `extractor --help`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_"))}
@@ -104,22 +121,25 @@ def per_call(quick: bool, calls: int = 200) -> str:
         miss, bare = misses_and_bare(provider.base_url, cache, calls, provider)
         progress("per call: cache hits")
         rate, hit = hits(provider.base_url, cache, 1.0 if quick else 3.0)
+    grounding, validating = parts()
     progress("per call: start-up")
     python, imported, helped = startup(5 if quick else 20)
     rows = [
         ("bare openai chat.completions.create (same request)", f"{bare * 1000:.2f} ms", ""),
         ("extract_report, cache miss", f"{miss * 1000:.2f} ms",
          f"{miss / bare:.2f}x bare: {verdict(miss <= 2 * bare)} (<= 2x)"),
+        ("  within it: grounding the answer's quotes", f"{grounding * 1000:.2f} ms", ""),
         ("extract_report, cache hit", f"{hit * 1000:.3f} ms",
          f"{rate:,.0f} hits/s: {verdict(rate >= 5000)} (>= 5,000/s)"),
+        ("  within it: validating the stored report", f"{validating * 1000:.3f} ms", ""),
         ("python -c pass (the interpreter alone)", f"{python:.3f} s", ""),
         ("python -c 'import extractor'", f"{imported:.3f} s",
          f"{verdict(imported <= 0.3)} (<= 0.3 s)"),
         ("extractor --help", f"{helped:.3f} s", f"{verdict(helped <= 0.3)} (<= 0.3 s)"),
     ]  # fmt: skip
     notes = (
-        f"\nMedians: {calls} misses and {calls} bare calls, interleaved; hits over "
-        f"{'1' if quick else '3'} s and a median of 200; start-up over "
+        f"\nMedians: {calls} misses and {calls} bare calls, interleaved; hits per second over "
+        f"{'1' if quick else '3'} s (a mean) and a median of 200; start-up over "
         f"{5 if quick else 20} runs of each command after a warm-up. Article: seed 000 "
         f"({len(article(0)):,} characters), answer: its gold report ({len(seeds()[0].gold):,} "
         "characters of JSON)."
