@@ -9,7 +9,7 @@
 5. offline  the rules backend on one core and on every core (bench_offline)
 
 Tables go to stdout, progress to stderr: `python -m benchmarks > results.md`. The full run
-takes about 40 minutes on two cores and writes ~15 GB under --work (a temporary folder by
+takes about 35 minutes on two cores and writes ~12 GB under --work (a temporary folder by
 default, removed at the end); --quick takes about 3 minutes.
 """
 
