@@ -228,10 +228,17 @@ def fill_history(out: Path, nights: int) -> None:
         progress(f"history: copying night 1 as night {number}")
         _copy_night(db, first_run, number)
     db.close()
-    lines = (out / "reports.jsonl").read_bytes()
-    with (out / "reports.jsonl").open("ab") as handle:
+    path = out / "reports.jsonl"
+    night_one = path.stat().st_size  # its lines are read a line at a time, not held whole
+    with path.open("ab") as copies:
         for number in range(2, nights + 1):
-            handle.write(lines.replace(b"/n00-", f"/n{number:02d}-".encode()))
+            copied = 0
+            with path.open("rb") as lines:
+                for line in lines:
+                    if copied >= night_one:
+                        break
+                    copied += len(line)
+                    copies.write(line.replace(b"/n00-", f"/n{number:02d}-".encode()))
 
 
 def _copy_night(db: sqlite3.Connection, first_run: int, number: int) -> None:

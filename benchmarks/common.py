@@ -146,9 +146,19 @@ def batch_env(base_url: str | None, cache_dir: Path) -> dict[str, str]:
     return env
 
 
+TIME = Path("/usr/bin/time")  # GNU time: the peak RSS of the command alone
+
+
 def run_batch(inbox: Path, out: Path, env: dict[str, str], *args: str, log: Path) -> BatchRun:
-    """`extractor batch INBOX --out OUT ARGS`; its stderr (one line per article) goes to `log`."""
+    """`extractor batch INBOX --out OUT ARGS`; its stderr (one line per article) goes to `log`.
+
+    Its peak RSS comes from GNU time, which starts it from a small process: Linux counts in a
+    process's peak the memory of the process it was forked from, up to its exec, so the
+    batch's own figure, read here, would include this benchmark's memory."""
     command = [*extractor_command(), "batch", str(inbox), "--out", str(out), *args]
+    peak = log.with_suffix(".rss")
+    if TIME.exists():
+        command = [str(TIME), "-f", "%M", "-o", str(peak), *command]
     with log.open("w") as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=out.parent, stdout=stderr,
@@ -158,7 +168,8 @@ def run_batch(inbox: Path, out: Path, env: dict[str, str], *args: str, log: Path
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise RuntimeError(f"batch exited {process.returncode}; see {log}:\n{_tail(log)}")
-    return BatchRun(wall, usage.ru_maxrss / 1024, process.returncode, last_summary(out))
+    kilobytes = int(peak.read_text().split()[-1]) if TIME.exists() else usage.ru_maxrss
+    return BatchRun(wall, kilobytes / 1024, process.returncode, last_summary(out))
 
 
 def _tail(path: Path, lines: int = 15) -> str:
