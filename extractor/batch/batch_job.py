@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from extractor.batch.budget import Budget
 from extractor.batch.recorder import Recorder
 from extractor.batch.store import BatchJob, Store, StoredArticle
 from extractor.errors import ExtractionFailed, InputError
 from extractor.llm import tokens
-from extractor.llm.batch_api import DONE, BatchAnswer, BatchAPI
 from extractor.llm.completion import Completion
 from extractor.pipeline import Extractor
+
+if TYPE_CHECKING:  # loaded by `run`: the openai SDK (~1 s to import) only for Batch API nights
+    from extractor.llm.batch_api import BatchAnswer, BatchAPI
 
 PRICE_FACTOR = 0.5  # the Batch API bills half the live price
 
@@ -36,6 +39,8 @@ class BatchJobPhase:
     async def run(self, todo: list[str]) -> list[str]:
         """Send `todo` as one batch, or pick up the job in flight; record every usable answer
         and return the articles left to live calls (no usable answer, or not in this job)."""
+        from extractor.llm.batch_api import BatchAPI
+
         api = BatchAPI(self.extractor.settings)
         try:
             return await self._job(api, todo)
@@ -43,6 +48,8 @@ class BatchJobPhase:
             await api.aclose()
 
     async def _job(self, api: BatchAPI, todo: list[str]) -> list[str]:
+        from extractor.llm.batch_api import DONE  # loaded with BatchAPI by `run`
+
         fingerprint = self.extractor.fingerprint
         job = self.store.open_batch_job(fingerprint)
         fresh = job is None

@@ -14,11 +14,13 @@ would block a read forever.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import itertools
 import json
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -47,12 +49,23 @@ class InboxItem:
     file_state: tuple[int, int] | None = None  # (size, mtime_ns) of the file it was read from
 
 
-KnownFiles = Mapping[str, tuple[int, int, str]]  # source -> (size, mtime_ns, article id)
+# The files read before among some sources: source -> (size, mtime_ns, article id). Asked a
+# chunk of the inbox at a time, so a night's cost follows its inbox, not every past night's.
+KnownFiles = Callable[[list[str]], Mapping[str, tuple[int, int, str]]]
+_LOOKUP_EVERY = 500  # files looked up at once
 
 
 def article_id(source: str, content: str) -> str:
     """Stable across runs: the same source with the same content is the same article."""
-    return hashlib.sha256(f"{source}\0{content}".encode()).hexdigest()[:16]
+    return _id_of(source, content.encode())
+
+
+def _id_of(source: str, utf8: bytes) -> str:
+    """article_id of a content given as its UTF-8 bytes (a file's, not encoded again)."""
+    digest = hashlib.sha256(source.encode())
+    digest.update(b"\0")
+    digest.update(utf8)
+    return digest.hexdigest()[:16]
 
 
 def discover(
@@ -64,27 +77,35 @@ def discover(
     if inbox.is_file() and inbox.suffix.lower() == ".jsonl":
         yield from _from_jsonl(inbox, max_chars=max_chars)
     elif inbox.is_dir():
-        yield from _from_folder(inbox, max_chars=max_chars, known=known or {})
+        yield from _from_folder(inbox, max_chars=max_chars, known=known or _none_known)
     elif inbox.exists():
         raise InputError(f"{inbox} is neither a folder nor a .jsonl file")
     else:
         raise InputError(f"inbox {inbox} does not exist")
 
 
+def _none_known(sources: list[str]) -> Mapping[str, tuple[int, int, str]]:
+    return {}
+
+
 def _from_folder(inbox: Path, *, max_chars: int, known: KnownFiles) -> Iterator[InboxItem]:
     root = inbox.resolve()
-    for entry in _walk(str(root)):
-        path = Path(entry.path)
-        if path.suffix.lower() not in SUFFIXES:
-            continue
-        source = entry.path[len(str(root)) + 1 :]
-        state = _state(entry)
-        seen = known.get(source)
-        if state is not None and seen is not None and seen[:2] == state:
-            yield InboxItem(id=seen[2], source=source, unchanged=True, file_state=state)
-        else:
-            item = _read_file(root, path, max_chars=max_chars)
-            yield replace(item, file_state=state) if item.error is None else item
+    prefix = len(str(root)) + 1
+    articles = (
+        (entry, entry.path[prefix:])
+        for entry in _walk(str(root))
+        if os.path.splitext(entry.name)[1].lower() in SUFFIXES
+    )
+    while chunk := list(itertools.islice(articles, _LOOKUP_EVERY)):
+        seen_before = known([source for _, source in chunk])
+        for entry, source in chunk:
+            state = _state(entry)
+            seen = seen_before.get(source)
+            if state is not None and seen is not None and seen[:2] == state:
+                yield InboxItem(id=seen[2], source=source, unchanged=True, file_state=state)
+            else:
+                item = _read_file(root, entry, source, max_chars=max_chars)
+                yield replace(item, file_state=state) if item.error is None else item
 
 
 def _walk(directory: str) -> Iterator[os.DirEntry[str]]:
@@ -110,21 +131,35 @@ def _state(entry: os.DirEntry[str]) -> tuple[int, int] | None:
     return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
-def _read_file(root: Path, path: Path, *, max_chars: int) -> InboxItem:
-    source = str(path.relative_to(root))
+def _read_file(root: Path, entry: os.DirEntry[str], source: str, *, max_chars: int) -> InboxItem:
+    """A file the walk found. Only a symlink is resolved: any other entry was reached from
+    the resolved root through folders that are no symlinks, so it is inside the inbox."""
     try:
-        real = path.resolve(strict=True)
-        if not real.is_relative_to(root):
-            return _failed(source, "symlink leads outside the inbox; not followed")
-        body = text.decode(_read_regular(real, max_chars=max_chars))
+        real: Path | str = entry.path
+        if entry.is_symlink():
+            real = Path(entry.path).resolve(strict=True)
+            if not real.is_relative_to(root):
+                return _failed(source, "symlink leads outside the inbox; not followed")
+        data = _read_regular(real, max_chars=max_chars)
+        body = text.decode(data)
     except InputError as error:
         return _failed(source, str(error))
     except OSError as error:
         return _failed(source, f"unreadable: {error.strerror or error}")
-    return InboxItem(id=article_id(source, body), source=source, text=body)
+    return InboxItem(id=_id_of(source, _utf8_of(data, body)), source=source, text=body)
 
 
-def _read_regular(path: Path, *, max_chars: int) -> bytes:
+def _utf8_of(data: bytes, body: str) -> bytes:
+    """The UTF-8 bytes of `body`, decoded from `data`: the file's own bytes when they were
+    UTF-8 (less a byte order mark), so a long article is not encoded again to be hashed."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body.encode()
+    return data
+
+
+def _read_regular(path: Path | str, *, max_chars: int) -> bytes:
     """The bytes of a regular file. The type is checked on a non-blocking descriptor, so a
     FIFO without a writer is refused at once instead of hanging the run."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)

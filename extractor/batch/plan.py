@@ -44,7 +44,7 @@ class Scan:
         plan, ids, seen = Plan(), [], set()
         articles: list[tuple[StoredArticle, str | None]] = []
         files: list[tuple[str, int, int, str]] = []
-        known = self.store.known_files()
+        known = self.store.known_files  # looked up a chunk of the inbox at a time
         for count, item in enumerate(discover(self.inbox, max_chars=self.max_chars, known=known)):
             if count % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # a huge inbox takes a while: let Ctrl-C in

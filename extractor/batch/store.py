@@ -204,9 +204,16 @@ class Store:
             raise
 
     @_guarded
-    def known_files(self) -> dict[str, tuple[int, int, str]]:
-        """Every file read before: source -> (size, mtime_ns, article id)."""
-        rows = self.db.execute("SELECT source, size, mtime_ns, article_id FROM files")
+    def known_files(self, sources: list[str]) -> dict[str, tuple[int, int, str]]:
+        """Those of `sources` (at most a few hundred) read before: source -> (size, mtime_ns,
+        article id). Never every file of every past night: that grows with the history."""
+        if not sources:
+            return {}
+        rows = self.db.execute(
+            "SELECT source, size, mtime_ns, article_id FROM files WHERE source IN "
+            f"({', '.join('?' * len(sources))})",
+            sources,
+        )
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
     @_guarded

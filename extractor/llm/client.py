@@ -54,6 +54,44 @@ library_logs.guard()  # the libraries imported above now exist
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
+
+def checked_once(check: Callable[[Any], None]) -> Callable[[Any], None]:
+    """instructor's check that a response model has no async validators, remembered per model.
+
+    instructor 1.17 makes it about seven times per call, each time walking every attribute of
+    every class in the model (~0.65 ms a walk for MeetingReport): about half of a cache miss's
+    own cost. A class's validators do not change, so a model that passed once passes; one that
+    fails is checked (and refused) every time."""
+    passed: set[Any] = set()
+
+    @functools.wraps(check)
+    def remembered(response_model: Any) -> None:
+        try:
+            if response_model in passed:
+                return
+        except TypeError:  # unhashable: not remembered
+            return check(response_model)
+        check(response_model)
+        passed.add(response_model)
+
+    return remembered
+
+
+def _remember_async_validator_checks() -> None:
+    from instructor.v2.core import patch
+    from instructor.v2.validation import async_validators
+
+    original = async_validators.reject_async_validators
+    if not hasattr(original, "__wrapped__"):  # once per process
+        remembered = checked_once(original)
+        # Most callers import it from its module at call time; patch.py imported it once.
+        async_validators.reject_async_validators = remembered
+        if getattr(patch, "reject_async_validators", None) is original:
+            patch.reject_async_validators = remembered
+
+
+_remember_async_validator_checks()
+
 _MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,

@@ -16,6 +16,8 @@ from extractor.text.folding import tone_free
 
 _HTML_HINT = re.compile(r"<\s*(html|body|p|div|br|article|span|h[1-6]|table|li)\b", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Unicode's control characters (category Cc, C0 and C1) other than tab, line feed and return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A line that starts the page furniture below the article: everything from it on is cut.
 _FOOTER_MARKERS = (
     "tin khác",
@@ -157,7 +159,7 @@ def _wrapped(block: list[str]) -> bool:
 
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    controls = len(_CONTROL.findall(sample))  # a regex: a per-character loop cost ~0.4 ms
     return controls > max(2, len(sample) // 100)
 
 

@@ -77,12 +77,54 @@ def test_ids_do_not_depend_on_where_the_inbox_is(tmp_path: Path) -> None:
     assert one.id == two.id and len(one.id) == 16
 
 
+def test_a_file_known_with_the_same_size_and_mtime_is_not_read_again(folder: Path) -> None:
+    first = {item.source: item for item in discover(folder, max_chars=MAX)}
+    states = {source: (*item.file_state, "stored-id") for source, item in first.items()}
+    (folder / "b.txt").write_text("Bài B, sửa lại", encoding="utf-8")
+    asked: list[list[str]] = []
+
+    def known(sources: list[str]) -> dict[str, tuple[int, int, str]]:
+        asked.append(sources)
+        return {source: states[source] for source in sources if source in states}
+
+    again = {item.source: item for item in discover(folder, max_chars=MAX, known=known)}
+    assert [item.unchanged for item in again.values()].count(True) == len(first) - 1
+    assert again["sub/c.md"].id == "stored-id" and again["sub/c.md"].text is None
+    assert not again["b.txt"].unchanged and again["b.txt"].text == "Bài B, sửa lại"
+    assert sorted(source for chunk in asked for source in chunk) == sorted(first)
+
+
+def test_known_files_are_asked_a_chunk_at_a_time(tmp_path: Path) -> None:
+    for number in range(inbox._LOOKUP_EVERY + 3):
+        write(tmp_path / "in" / f"{number:04d}.txt", f"Bài {number}")
+    asked: list[int] = []
+    items = list(
+        discover(tmp_path / "in", max_chars=MAX, known=lambda s: asked.append(len(s)) or {})
+    )
+    assert len(items) == inbox._LOOKUP_EVERY + 3
+    assert asked == [inbox._LOOKUP_EVERY, 3]
+
+
 def test_files_are_decoded(tmp_path: Path) -> None:
     write(tmp_path / "in" / "bom.txt", b"\xef\xbb\xbf" + "Huyện ủy".encode())
     write(tmp_path / "in" / "u16.txt", "Trà Cú".encode("utf-16"))
     items = {i.source: i for i in discover(tmp_path / "in", max_chars=MAX)}
     assert items["bom.txt"].text == "Huyện ủy"
     assert items["u16.txt"].text == "Trà Cú"
+
+
+def test_a_files_id_is_that_of_its_text_whatever_its_encoding(tmp_path: Path) -> None:
+    # A UTF-8 file's own bytes are hashed, not its text encoded again: the ids must agree.
+    body = "Huyện ủy Trà Cú\r\nđạt 78,46%"
+    write(tmp_path / "in" / "plain.txt", body.encode())
+    write(tmp_path / "in" / "bom.txt", b"\xef\xbb\xbf" + body.encode())
+    write(tmp_path / "in" / "le.txt", body.encode("utf-16"))
+    write(tmp_path / "in" / "be.txt", b"\xfe\xff" + body.encode("utf-16-be"))
+    items = list(discover(tmp_path / "in", max_chars=MAX))
+    assert len(items) == 4
+    for item in items:
+        assert item.text == body
+        assert item.id == article_id(item.source, body)
 
 
 def test_unreadable_files_become_failed_items(tmp_path: Path) -> None:

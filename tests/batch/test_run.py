@@ -291,3 +291,13 @@ def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path: Pat
         assert server.requests == []
     with FakeOpenAI(default=answer_with(VALID_REPORT)) as server:
         assert run(feed, out, settings_for(server, tmp_path)).new == 2  # the lock went with it
+
+
+def test_the_batch_loads_the_openai_sdk_only_when_it_sends_something() -> None:
+    # Importing openai takes about a second: a rules night, or one with nothing new, skips it.
+    probe = (
+        "import sys, extractor.batch.run, extractor.cli.batch; "
+        "print(sorted(name for name in ('openai', 'instructor') if name in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]", loaded.stderr

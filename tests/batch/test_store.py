@@ -246,3 +246,13 @@ def test_concurrent_first_open_does_not_reapply(tmp_path: Path) -> None:
     thread.join(5)
     first.close()
     assert errors == []
+
+
+def test_known_files_are_looked_up_by_source_never_all_at_once(db: Store) -> None:
+    articles = [(StoredArticle(f"a{n}", f"night/{n}.txt", "Bài", None), None) for n in range(5)]
+    db.add_articles(articles, [(f"night/{n}.txt", 100 + n, 7_000 + n, f"a{n}") for n in range(5)])
+    assert db.known_files(["night/1.txt", "night/3.txt", "elsewhere.txt"]) == {
+        "night/1.txt": (101, 7_001, "a1"),
+        "night/3.txt": (103, 7_003, "a3"),
+    }
+    assert db.known_files([]) == {}

@@ -124,6 +124,16 @@ def test_clean_control_characters_are_binary() -> None:
         text.clean("abc\x00\x01\x02\x03def" * 5, max_chars=LIMIT)
 
 
+def test_clean_counts_as_controls_exactly_unicode_category_cc_but_tab_and_newlines() -> None:
+    from extractor.text.cleaning import _CONTROL
+
+    every = (chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    matched = {ch for ch in every if _CONTROL.fullmatch(ch)}
+    assert matched == {
+        chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cc"
+    } - set("\t\n\r")
+
+
 # ---------------------------------------------------------------- clean: HTML
 
 
