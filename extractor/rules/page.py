@@ -14,9 +14,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extractor.rules.byline import (
+    AFFILIATION,
+    LABELLED,
+    TAIL_LINES,
+    Line,
+    byline_index,
+    names,
+    read_byline,
+)
 from extractor.rules.dates import find_dates, parse_date, read_stamp
-from extractor.rules.names import is_syllable
-from extractor.text import normalize as nz
 
 
 @dataclass(frozen=True)
@@ -39,17 +46,14 @@ class Page:
     headline_line: Sentence | None = None  # the headline as printed, where it sits
 
 
-Line = tuple[int, str]  # offset in the article, stripped text
-
-
 def read_page(article: str) -> Page:
     lines = _lines(article)
     head = _headline_index(lines)
     start = head + 1 if head is not None else 0
     end = _furniture_index(lines, start)
     meta = _meta_lines(lines, start, end)
-    byline = _byline_index(lines, first=start + len(meta), end=end)
-    above = [line for line in lines[: head or 0] if _LABELLED.match(line[1])]
+    byline = byline_index(lines, first=start + len(meta), end=end)
+    above = [line for line in lines[: head or 0] if LABELLED.match(line[1])]
     author = read_byline(lines[byline][1]) if byline is not None else _meta_author(meta + above)
     body_start = lines[start][0] if start < len(lines) and start > 0 else 0
     body_end = lines[byline][0] if byline is not None else _offset(lines, end, len(article))
@@ -181,7 +185,7 @@ def _headline_index(lines: list[Line]) -> int | None:
     for index, (_, line) in enumerate(lines[: min(HEAD_LINES, len(lines) - 1)]):
         if read_stamp(line) is not None or _CRUMBS.search(line) or _is_meta(line):
             continue
-        if _LABELLED.match(line):  # "Bài và ảnh: X" printed above the headline
+        if LABELLED.match(line):  # "Bài và ảnh: X" printed above the headline
             continue
         if _is_banner(line):
             if line.isupper() and len(line.split()) >= MIN_HEADLINE_WORDS:
@@ -219,7 +223,7 @@ def _title_above(lines: list[Line], body: int) -> int | None:
         line = lines[index][1]
         if read_stamp(line) is not None or _is_meta(line) or _SOCIAL.match(line):
             continue
-        if _LIST_ITEM.search(line) or _BULLET.match(line) or _LABELLED.match(line):
+        if _LIST_ITEM.search(line) or _BULLET.match(line) or LABELLED.match(line):
             continue
         if _names_line(line) or (line.startswith("(") and line.endswith(")")):
             continue
@@ -301,7 +305,7 @@ def _meta_lines(lines: list[Line], start: int, end: int) -> list[Line]:
 
 def _names_line(text: str) -> bool:
     return len(text) < 60 and (
-        _LABELLED.match(text) is not None or _names(_AFFILIATION.sub("", text), strict=True)
+        LABELLED.match(text) is not None or names(AFFILIATION.sub("", text), strict=True)
     )
 
 
@@ -351,49 +355,6 @@ def _furniture_index(lines: list[Line], start: int) -> int:
     return len(lines)
 
 
-# ---------------------------------------------------------------- byline
-
-_LABEL = (
-    r"(?:(?:Tin|Bài|Bài viết)(?:\s*(?:,|và|/|&)\s*(?:ảnh|Ảnh|video))?|CTV|Cộng tác viên|"
-    r"Tác giả|Phóng viên|Người viết|Nhóm PV|Nhóm phóng viên|Thực hiện)"
-)
-_LABELLED = re.compile(rf"^{_LABEL}\s*:\s*(?P<name>.+?)\s*\.?$", re.IGNORECASE)
-_ROLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\((?:thực hiện|TH|CTV)\)\s*$", re.IGNORECASE)
-# A byline that names the newsroom, a reporter's initials or an office: "PV", "N.T", "BBT".
-_REPORTER = re.compile(
-    r"^(?:P\.?\s?V\.?|PV\s+\w+|Nhóm PV|NHÓM PV|Ban [Bb]iên tập|BBT|[A-ZĐ](?:\.[A-ZĐ]){1,2}\.?"
-    r"|[A-ZĐ]\.\s?[A-ZĐ][^\W\d_]+)$"
-)
-_AFFILIATION = re.compile(
-    r"\s*[(\[].*$|\s+[-–]\s+(?:Trung tâm|Đài|Phòng|Ban|Báo|UBND|Ảnh|Video|Clip)\b.*$",
-    re.IGNORECASE,
-)
-# Capitalised words that are not personal names: a caption, a heading, a site's banner.
-_NOT_NAME_WORDS = frozenset(
-    nz.fold(word)
-    for word in (
-        "Hội", "Nghị", "Huyện", "Xã", "Tỉnh", "Ủy", "Uỷ", "Ban", "Đảng", "Tin", "Ảnh", "Cảnh",
-        "Toàn", "Các", "Phòng", "Đài", "Báo", "Theo", "Nguồn", "Video", "Clip", "Luận", "Chia",
-        "Sẻ", "Tổ", "Động", "Và", "Của", "Tại", "Với", "Chủ", "Những", "Một", "Bài",
-        "Viết", "Cùng", "Chuyên", "Mục", "Khác", "Đọc", "Xem", "Thêm", "Sự", "Kiện",
-        "Tức", "Đề", "Lượt", "Truy", "Cập", "Cổng", "Điện", "Tử", "Thời", "Trị", "Kinh", "Tế",
-        "Thể", "Thao", "Ương", "Phường", "Phố", "Trấn", "Thứ",
-    )
-)  # fmt: skip
-TAIL_LINES = 14  # the byline sits among the last lines, above whatever furniture follows
-
-
-def _byline_index(lines: list[Line], *, first: int, end: int) -> int | None:
-    """The last byline-shaped line of the body that no paragraph follows."""
-    for index in range(end - 1, max(first, end - TAIL_LINES) - 1, -1):
-        line = lines[index][1]
-        if read_byline(line) is not None or _REPORTER.match(line) or _LABELLED.match(line):
-            return index
-        if _is_paragraph(line):
-            return None
-    return None
-
-
 def _meta_author(meta: list[Line]) -> str | None:
     """An author printed among the meta lines under the headline."""
     for _, line in meta:
@@ -403,63 +364,3 @@ def _meta_author(meta: list[Line]) -> str | None:
                 if name is not None:
                     return name
     return None
-
-
-def _is_paragraph(line: str) -> bool:
-    """Body text: a long line, or a sentence that ends with a full stop."""
-    return len(line) > 160 or (len(line.split()) > 8 and line.rstrip().endswith((".", ":")))
-
-
-def read_byline(line: str) -> str | None:
-    """The author's name in a byline: "Tin, ảnh: Ni Rượng", "CTV: X (Trung tâm ...)", "LÊ HÙNG",
-    "Minh Châu - Quốc Việt", "PV", "X (thực hiện)"; None for "Theo <paper>", a photographer's
-    "Ảnh: X" and anything that is not a byline."""
-    line = line.strip()
-    if _REPORTER.match(line):
-        return line.rstrip(".")
-    labelled = _LABELLED.match(line) or _ROLE_AFTER.match(line)
-    if labelled:
-        return _leading_names(labelled["name"], strict=False)
-    bracketed = re.fullmatch(r"\((?P<name>[^()]+)\)", line)  # "(Nông Thị Huệ)"
-    if bracketed:
-        return _leading_names(bracketed["name"], strict=True)
-    relayed = re.match(r"^Theo\s+(?P<name>[^()]+?)\s*\((?:Báo|Tạp chí|Đài|Cổng)\b", line)
-    if relayed:  # "Theo Minh Thư (Báo Bình Phước)": the writer, relayed from a paper
-        return _leading_names(relayed["name"], strict=True)
-    if re.match(r"^(?:Theo|Nguồn|Ảnh)\b", line, re.IGNORECASE):
-        return None
-    return _leading_names(line, strict=True)
-
-
-def _leading_names(text: str, *, strict: bool) -> str | None:
-    """The names a byline opens with, without what follows them: "Thanh Huyền - Văn phòng
-    HĐND và UBND huyện" -> "Thanh Huyền", "Minh Châu - Quốc Việt" stays whole, "Thu
-    Thủy/Báo Kon Tum" -> "Thu Thủy", "NGỌC SƯƠNG; Ảnh: PHƯƠNG VI" -> "NGỌC SƯƠNG"."""
-    source = r"\s*(?:[(\[;]|/\s*(?:Báo|Đài|Tạp chí|TTXVN))"  # what follows the names
-    text = re.split(source, text, maxsplit=1)[0].strip(" .,")
-    if _REPORTER.match(text):
-        return text  # "Đ.HƯƠNG", "PV"
-    parts = re.split(r"\s+[-–]\s+", text)
-    for count in range(len(parts), 0, -1):
-        name = " - ".join(parts[:count]).strip(" .,")
-        if _names(name, strict=strict):
-            return name
-    return None
-
-
-def _names(text: str, *, strict: bool = False) -> bool:
-    """One to three personal names ("Ni Rượng", "LÊ HÙNG", "Minh Châu - Quốc Việt")."""
-    parts = re.split(r"\s+[-–]\s+|\s*,\s*", text)
-    return 1 <= len(parts) <= 3 and all(_is_name(part, strict=strict) for part in parts)
-
-
-def _is_name(text: str, *, strict: bool) -> bool:
-    words = text.split()
-    if not (2 if strict else 1) <= len(words) <= 5:
-        return False
-    for word in words:
-        if not (is_syllable(word) or (word.isalpha() and word.isupper())):
-            return False
-        if strict and nz.fold(word) in _NOT_NAME_WORDS:
-            return False
-    return True

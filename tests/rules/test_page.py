@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractor.rules.page import read_byline, read_page
+from extractor.rules.page import read_page
 
 BODY = "Ngày 12/7/2023, Huyện ủy Tân Lập tổ chức hội nghị sơ kết 6 tháng đầu năm."
 
@@ -92,32 +92,6 @@ def test_headline_and_stamp_among_the_furniture(
 )
 def test_byline_wherever_the_site_prints_it(page_text: str, author: str | None) -> None:
     assert read_page(page_text).author == author
-
-
-@pytest.mark.parametrize(
-    ("line", "name"),
-    [
-        ("Tin, ảnh: Ni Rượng", "Ni Rượng"),
-        ("Tin, ảnh: H'Xíu", "H'Xíu"),
-        ("Hồng Nhung (thực hiện)", "Hồng Nhung"),
-        ("PV", "PV"),
-        ("P.V", "P.V"),
-        ("Ảnh: Quốc Hùng", None),
-        ("(Nông Thị Huệ)", "Nông Thị Huệ"),
-        ("Theo Minh Thư (Báo Bình Phước)", "Minh Thư"),
-        ("Theo Báo Bình Phước", None),
-        ("N.T", "N.T"),
-        ("Bài, ảnh: Đ.HƯƠNG", "Đ.HƯƠNG"),
-        ("Bài: NGỌC SƯƠNG; Ảnh: PHƯƠNG VI", "NGỌC SƯƠNG"),
-        ("Thu Thủy/Báo Kon Tum", "Thu Thủy"),
-        ("THU HÀ - ĐÌNH NHẤT", "THU HÀ - ĐÌNH NHẤT"),
-        ("Ban biên tập", "Ban biên tập"),
-        ("Quang cảnh hội nghị", None),
-        ("Video Clip Hội Nghị", None),
-    ],
-)
-def test_read_byline(line: str, name: str | None) -> None:
-    assert read_byline(line) == name
 
 
 def test_the_body_ends_at_a_furniture_heading() -> None:
