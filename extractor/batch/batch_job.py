@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from extractor.batch.budget import Budget
 from extractor.batch.recorder import Recorder
-from extractor.batch.store import BatchJob, Store, StoredArticle
+from extractor.batch.rows import BatchJob, StoredArticle
+from extractor.batch.store import Store
 from extractor.errors import ExtractionFailed, InputError
 from extractor.llm import tokens
 from extractor.llm.completion import Completion

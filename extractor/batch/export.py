@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 
 from extractor.batch.reports import report_line
-from extractor.batch.store import StoredExtraction
+from extractor.batch.rows import StoredExtraction
 
 CSV_COLUMNS = [
     "article_id", "source", "fingerprint", "status", "error", "headline", "published", "author",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.batch.inbox import InboxItem, discover
-from extractor.batch.store import Store, StoredArticle
+from extractor.batch.rows import StoredArticle
+from extractor.batch.store import Store
 from extractor.batch.summary import RunProgress, Summary
 
 SCAN_REPORT_EVERY = 1000  # articles between two "scanned N" reports

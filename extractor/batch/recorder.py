@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass, field
 
 from extractor.batch.budget import Budget
+from extractor.batch.rows import StoredArticle
 from extractor.batch.stats import NightTally
-from extractor.batch.store import Store, StoredArticle
+from extractor.batch.store import Store
 from extractor.batch.summary import Outcome, RunProgress, Summary
 from extractor.config import Settings
 from extractor.errors import Usage

@@ -14,7 +14,8 @@ import json
 import os
 from pathlib import Path
 
-from extractor.batch.store import Store, StoredExtraction
+from extractor.batch.rows import StoredExtraction
+from extractor.batch.store import Store
 
 REPORTS_NAME = "reports.jsonl"
 _CHUNK = 1000  # rows marked written per transaction

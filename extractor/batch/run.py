@@ -27,7 +27,8 @@ from extractor.batch.plan import Plan, Scan
 from extractor.batch.ratelimit import RateLimiter
 from extractor.batch.recorder import Recorder
 from extractor.batch.reports import append_reports
-from extractor.batch.store import Store, StoredArticle
+from extractor.batch.rows import StoredArticle
+from extractor.batch.store import Store
 from extractor.batch.summary import RunProgress, Summary
 from extractor.config import Settings
 from extractor.errors import ConfigError, ExtractionFailed, InputError, Usage

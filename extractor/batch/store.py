@@ -18,83 +18,23 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from extractor.batch.migrations import migrate
+from extractor.batch.rows import (
+    BatchJob,
+    StoredArticle,
+    StoredExtraction,
+    StoredNight,
+    extraction_from_row,
+)
 from extractor.errors import ConfigError, Usage
 
 DB_NAME = "extractor.sqlite"
 
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    id: str
-    source: str
-    text: str | None
-    error: str | None
-
-
-@dataclass(frozen=True)
-class BatchJob:
-    """A Batch API job: recorded under `token` before submission, `batch_id` once known."""
-
-    token: str
-    batch_id: str | None
-    article_ids: list[str]
-    created_at: float
-
-
-@dataclass(frozen=True)
-class StoredExtraction:
-    article_id: str
-    source: str
-    fingerprint: str
-    status: str
-    report: str | None
-    error: str | None
-    failures: int
-    attempts: int
-    usage: Usage
-    latency: float | None
-    reasked: bool = False
-    agreement: dict[str, str] | None = None
-    cost: float | None = None
-    run_id: int | None = None
-
-
-@dataclass(frozen=True)
-class StoredNight:
-    """A run and the field statistics recorded when it ended."""
-
-    run_id: int
-    fingerprint: str
-    started_at: float
-    status: str
-    stats: dict[str, Any]
-
-
-def _extraction(row: sqlite3.Row) -> StoredExtraction:
-    return StoredExtraction(
-        article_id=row["article_id"],
-        source=row["source"],
-        fingerprint=row["fingerprint"],
-        status=row["status"],
-        report=row["report"],
-        error=row["error"],
-        failures=row["failures"],
-        attempts=row["attempts"],
-        usage=Usage(row["input_tokens"], row["output_tokens"]),
-        latency=row["latency"],
-        reasked=bool(row["reasked"]),
-        agreement=json.loads(row["agreement"]) if row["agreement"] else None,
-        cost=row["cost"],
-        run_id=row["run_id"],
-    )
 
 
 def state_error(path: Path, error: Exception) -> ConfigError:
@@ -346,7 +286,7 @@ class Store:
             + " ORDER BY a.source, a.first_seen, e.article_id"  # versions of a source in order
         )
         for row in self._rows(query, tuple(params)):
-            yield _extraction(row)
+            yield extraction_from_row(row)
 
     @_guarded
     def mark_written(self, keys: list[tuple[str, str]]) -> None:

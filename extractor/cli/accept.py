@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from extractor.batch.store import DB_NAME, Store, StoredArticle, StoredExtraction
+from extractor.batch.rows import StoredArticle, StoredExtraction
+from extractor.batch.store import DB_NAME, Store
 from extractor.cli.base import app, reports_errors
 from extractor.errors import InputError
 

@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from extractor.batch.store import DB_NAME, Store, StoredExtraction
+from extractor.batch.rows import StoredExtraction
+from extractor.batch.store import DB_NAME, Store
 from extractor.errors import InputError
 from extractor.evaluate.health import judge, load_nights
 from extractor.pipeline import Extractor

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from extractor.batch.export import CSV_COLUMNS, to_csv, to_jsonl
-from extractor.batch.store import Store, StoredArticle, StoredExtraction
+from extractor.batch.rows import StoredArticle, StoredExtraction
+from extractor.batch.store import Store
 from extractor.errors import Usage
 from extractor.schemas.meeting_report import MeetingReport
 from tests.conftest import VALID_REPORT

@@ -12,7 +12,8 @@ import pytest
 
 from extractor.batch import migrations
 from extractor.batch.migrations import MIGRATIONS
-from extractor.batch.store import DB_NAME, Store, StoredArticle
+from extractor.batch.rows import StoredArticle
+from extractor.batch.store import DB_NAME, Store
 from extractor.errors import ConfigError, Usage
 
 FP = "fake-model:0123456789abcdef:fedcba9876543210"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractor.batch.store import Store, StoredArticle
+from extractor.batch.rows import StoredArticle
+from extractor.batch.store import Store
 from extractor.cli import app
 from extractor.errors import Usage
 from tests.conftest import ARTICLE, SEEDS, VALID_REPORT
