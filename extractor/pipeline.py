@@ -147,13 +147,9 @@ class Extractor:
         """The async form of `run`; calls on one event loop share its HTTP connections."""
         return await self._adrive(self._steps(article))
 
-    def complete(self, prepared: Prepared, answer: Completion[MeetingReport]) -> Extraction:
+    async def acomplete(self, prepared: Prepared, answer: Completion[MeetingReport]) -> Extraction:
         """Finish an article whose first answer came another way (the provider's Batch API):
         ground it, re-ask live once for what is not in the article, cache it."""
-        return self._drive(self._finish(prepared, answer))
-
-    async def acomplete(self, prepared: Prepared, answer: Completion[MeetingReport]) -> Extraction:
-        """The async form of `complete`."""
         return await self._adrive(self._finish(prepared, answer))
 
     def prepare(self, article: str | bytes) -> Prepared:

@@ -68,3 +68,21 @@ def test_the_schema_importing_a_higher_layer_breaks_a_contract(copy: Path) -> No
     result = planted(copy, "extractor/schemas/meeting_report.py", "from extractor import pipeline")
     assert result.returncode != 0
     assert "Layers: lower modules never import higher ones BROKEN" in result.stdout
+
+
+LONGEST_MODULE = 420  # "about 400 lines": past that a module holds more than one concept
+
+
+def test_no_module_is_much_longer_than_400_lines() -> None:
+    lengths = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (ROOT / "extractor").rglob("*.py")
+        if "schemas" not in path.parts  # the schema is a link to schemas/, counted there
+    } | {
+        "schemas/meeting_report.py": len(
+            (ROOT / "schemas/meeting_report.py").read_text().splitlines()
+        )
+    }
+    assert lengths and max(lengths.values()) > 100  # the walk found the package
+    too_long = {name: n for name, n in lengths.items() if n > LONGEST_MODULE}
+    assert not too_long, f"split these modules by concept: {too_long}"

@@ -107,16 +107,6 @@ class Store:
     # -- articles
 
     @_guarded
-    def add_article(self, article: StoredArticle, published: str | None = None) -> bool:
-        """Insert an article once; True when it was new."""
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO articles (id, source, text, error, published, first_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (article.id, article.source, article.text, article.error, published, time.time()),
-        )
-        return cursor.rowcount == 1
-
-    @_guarded
     def add_articles(
         self,
         articles: list[tuple[StoredArticle, str | None]],

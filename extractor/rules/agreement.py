@@ -70,9 +70,3 @@ def _same(model: object, rules: object) -> bool:
     if isinstance(model, frozenset) and isinstance(rules, frozenset):
         return len(model & rules) / len(model | rules) >= PEOPLE_OVERLAP
     return model == rules
-
-
-def agreement_share(verdicts: list[Verdict]) -> float | None:
-    """The share of "agree" among the articles where at least one side states the field."""
-    stated = [v for v in verdicts if v != "empty"]
-    return sum(v == "agree" for v in stated) / len(stated) if stated else None

@@ -33,8 +33,8 @@ REPORT_JSON = MeetingReport.model_validate(REPORT).model_dump_json()
 @pytest.fixture
 def rows(tmp_path: Path) -> list[StoredExtraction]:
     store = Store(tmp_path / "out")
-    store.add_article(StoredArticle("a1", "000_duyen_hai.txt", "…", None))
-    store.add_article(StoredArticle("a2", "001_giong_trom.txt", "…", None))
+    store.add_articles([(StoredArticle("a1", "000_duyen_hai.txt", "…", None), None)], [])
+    store.add_articles([(StoredArticle("a2", "001_giong_trom.txt", "…", None), None)], [])
     store.save_ok(
         "a1", FP, REPORT_JSON, usage=Usage(1000, 200), attempts=1, latency=1.5,
         cached=False, run_id=None,

@@ -27,7 +27,7 @@ def db(tmp_path: Path) -> Iterator[Store]:
 
 
 def add(db: Store, article_id: str = "a1", source: str = "x/001.txt") -> None:
-    assert db.add_article(StoredArticle(article_id, source, "Nội dung bài", None))
+    db.add_articles([(StoredArticle(article_id, source, "Nội dung bài", None), None)], [])
 
 
 def ok(db: Store, article_id: str = "a1", *, tokens: tuple[int, int] = (1000, 200)) -> None:
@@ -102,8 +102,8 @@ def test_unopenable_directory_is_config_error(tmp_path: Path) -> None:
 
 
 def test_add_article_once(db: Store) -> None:
-    assert db.add_article(StoredArticle("a1", "x/001.txt", "Bài", None), published="2024-01-05")
-    assert not db.add_article(StoredArticle("a1", "x/other.txt", "Khác", None))
+    db.add_articles([(StoredArticle("a1", "x/001.txt", "Bài", None), "2024-01-05")], [])
+    db.add_articles([(StoredArticle("a1", "x/other.txt", "Khác", None), None)], [])
     assert db.article("a1") == StoredArticle("a1", "x/001.txt", "Bài", None)
     assert db.article("missing") is None
 

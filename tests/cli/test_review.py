@@ -68,7 +68,8 @@ def test_hostile_article_ids_in_an_older_state_database_are_made_safe(tmp_path: 
     out, site = tmp_path / "out", tmp_path / "site"
     store = Store(out)  # an older version stored feed ids as article ids
     for n, article_id in enumerate(["../../escaped", "/abs/escaped", "a/b"]):
-        store.add_article(StoredArticle(article_id, article_id, f"{ARTICLE} Bài {n}.", None))
+        article = StoredArticle(article_id, article_id, f"{ARTICLE} Bài {n}.", None)
+        store.add_articles([(article, None)], [])
         store.save_ok(article_id, "fp", json.dumps(VALID_REPORT), usage=Usage(), attempts=1,
                       latency=0.1, cached=False, run_id=None)  # fmt: skip
     store.close()
