@@ -36,8 +36,8 @@ _QUERY_SECRET = re.compile(
     r"(?i)(?<=[?&])((?:key|api[-_]?key|token|access_token|auth|sig|signature|password|secret)=)"
     r"[^&#\s'\"]+"
 )
-_MIN_SECRET = 8  # shorter "keys" are placeholders ("EMPTY", "ollama"), and masking them
-# would garble ordinary words in messages
+_MIN_SECRET = 4  # a "key" of one to three characters is no credential, and masking it
+# would garble every word it is part of; placeholders such as "EMPTY" are masked like any key
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
@@ -143,6 +143,10 @@ class ExtractionFailed(ExtractorError):
         self.usage = usage or Usage()
         self.last_raw = last_raw
         self.endpoint = endpoint
+        spent = self.usage.input_tokens or self.usage.output_tokens
+        if not attempts and not spent:  # no model call was made (or counted): nothing to add
+            super().__init__(reason)
+            return
         super().__init__(
             f"{reason} (after {attempts} attempt{'s' if attempts != 1 else ''}, "
             f"{self.usage.input_tokens} input + {self.usage.output_tokens} output tokens)"

@@ -136,6 +136,9 @@ class FakeOpenAI:
         self.create_delay = 0.0
         self.create_late = 0.0
         self.batch_hold = False
+        # A fault on the Batch API's own requests (uploads, creates, lists, polls, downloads):
+        # given each such request, a Reply to send instead, or None to serve it as usual.
+        self.batch_api_fault: Callable[[Request], Reply | None] | None = None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -214,6 +217,9 @@ class FakeOpenAI:
         path = request.path.split("?")[0]
         if path.endswith("/chat/completions"):
             return self._chat(request)
+        faulty = self.batch_api_fault(request) if self.batch_api_fault else None
+        if faulty is not None:
+            return faulty
         if path.endswith("/files") and request.method == "POST":
             return self._upload(request)
         if "/files/" in path and path.endswith("/content"):

@@ -323,7 +323,7 @@ def test_package_ships_a_py_typed_marker() -> None:
 
 
 def test_public_methods_are_documented() -> None:
-    for name in ("run", "arun", "extract", "aextract", "close", "aclose", "prepare", "complete"):
+    for name in ("run", "arun", "extract", "aextract", "close", "aclose", "prepare", "acomplete"):
         assert inspect.getdoc(getattr(Extractor, name)), name
 
 

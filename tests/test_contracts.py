@@ -86,3 +86,23 @@ def test_no_module_is_much_longer_than_400_lines() -> None:
     assert lengths and max(lengths.values()) > 100  # the walk found the package
     too_long = {name: n for name, n in lengths.items() if n > LONGEST_MODULE}
     assert not too_long, f"split these modules by concept: {too_long}"
+
+
+PUBLIC_INSTRUCTOR = {"instructor", "instructor.core"}  # instructor.core: its errors and hooks
+
+
+def test_only_public_instructor_modules_are_imported() -> None:
+    imported = set()
+    for path in (ROOT / "extractor").rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = line.split()
+            if (
+                len(words) > 1
+                and words[0] in ("import", "from")
+                and words[1].startswith("instructor")
+            ):
+                imported.add(words[1])
+    assert "instructor" in imported  # the scan sees the client's imports
+    assert imported <= PUBLIC_INSTRUCTOR, (
+        f"internal instructor paths: {imported - PUBLIC_INSTRUCTOR}"
+    )

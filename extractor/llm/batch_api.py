@@ -29,12 +29,17 @@ from pydantic import ValidationError
 
 from extractor.config import Settings
 from extractor.errors import ConfigError, ProviderError, Usage, redact
+from extractor.llm import deadline
+from extractor.llm.client import async_http_client, connection_args, endpoint_url
 from extractor.schemas.meeting_report import MeetingReport
 
 ENDPOINT = "/v1/chat/completions"
 DONE = {"completed", "failed", "expired", "cancelled"}
 TOKEN_KEY = "extractor_token"  # the metadata key a batch's idempotency token travels under
 _CLOCK_SKEW = 3600.0  # a batch listed this long before its token was recorded is not ours
+SDK_RETRIES = 2  # for uploads, polls and downloads; never for a create
+UPLOAD_FAILED = "upload the batch's requests (the next run uploads them again)"
+SUBMIT_FAILED = "submit the batch (the next run looks for it before submitting again)"
 
 
 @dataclass(frozen=True)
@@ -52,13 +57,23 @@ class BatchAPI:
         settings.require_endpoint()
         if settings.mode != "tools":
             raise ConfigError("the Batch API path supports EXTRACTOR_MODE=tools only")
-        key = settings.api_key.get_secret_value() if settings.api_key else "unused"
         self.settings = settings
-        # The SDK's own retries stay on for uploads, polls and downloads: they have no other
-        # retry layer and repeating them is harmless. Creating a batch is not: see `submit`.
-        self.client = openai.AsyncOpenAI(
-            api_key=key, base_url=settings.base_url, timeout=settings.request_timeout
-        )
+        # Every request gets at most its timeout, connect to last byte, as a live call does
+        # (a reply that trickles in is cut). The SDK's own retries stay on for uploads, polls
+        # and downloads: they have no other retry layer and repeating them is harmless.
+        # Creating a batch is not: see `submit`.
+        clock = deadline.RequestClock(settings.request_timeout)
+        http = async_http_client({"request": [clock.astart], "response": [clock.awatch]})
+        args = {**connection_args(settings), "max_retries": SDK_RETRIES}
+        self.client = openai.AsyncOpenAI(http_client=http, **args)
+
+    def _failed(self, what: str, method_path: str, error: Exception) -> ProviderError:
+        """One line: what could not be done, where (credentials removed) and why."""
+        method, path = method_path.split(" ", 1)
+        where = f"{method} {endpoint_url(self.settings, path)}"
+        reason = redact(str(error)) or type(error).__name__
+        # attempts=0: the SDK's own retries of an upload, poll or download are not counted
+        return ProviderError(f"{where}: could not {what}: {reason}", attempts=0, endpoint=where)
 
     def request_line(self, article_id: str, messages: list[dict[str, str]]) -> dict[str, Any]:
         schema = _tool_schema()
@@ -85,7 +100,7 @@ class BatchAPI:
                 file=("requests.jsonl", payload.encode(), "application/jsonl"), purpose="batch"
             )
         except openai.OpenAIError as error:
-            raise _submit_failed(error) from None
+            raise self._failed(UPLOAD_FAILED, "POST /files", error) from None
         try:
             batch = await self.client.with_options(max_retries=0).batches.create(
                 input_file_id=upload.id,
@@ -98,7 +113,7 @@ class BatchAPI:
             with contextlib.suppress(ProviderError):
                 if found := await self.find(token, since=since):
                     return found
-            raise _submit_failed(error) from None
+            raise self._failed(SUBMIT_FAILED, "POST /batches", error) from None
         return batch.id
 
     async def find(self, token: str, *, since: float) -> str | None:
@@ -110,9 +125,7 @@ class BatchAPI:
                 if batch.created_at < since - _CLOCK_SKEW:
                     return None
         except openai.OpenAIError as error:
-            raise ProviderError(
-                f"could not list batches: {redact(str(error))}", attempts=1
-            ) from None
+            raise self._failed("list batches", "GET /batches", error) from None
         return None
 
     async def wait(self, batch_id: str, *, interval: float, timeout: float) -> str:
@@ -130,12 +143,11 @@ class BatchAPI:
         A line that cannot be read is skipped: its article goes through a live call."""
         try:
             batch = await self.client.batches.retrieve(batch_id)
-            outputs = await self._lines(batch.output_file_id)
-            errors = await self._lines(batch.error_file_id)
         except openai.OpenAIError as error:
-            raise ProviderError(
-                f"could not download batch {batch_id}: {redact(str(error))}", attempts=1
-            ) from None
+            where = f"GET /batches/{batch_id}"
+            raise self._failed(f"download batch {batch_id}", where, error) from None
+        outputs = await self._lines(batch_id, batch.output_file_id)
+        errors = await self._lines(batch_id, batch.error_file_id)
         parsed = [_parse_output(line) for line in outputs] + [_parse_error(line) for line in errors]
         return [answer for answer in parsed if answer is not None]
 
@@ -146,15 +158,20 @@ class BatchAPI:
         try:
             return (await self.client.batches.retrieve(batch_id)).status
         except openai.OpenAIError as error:
-            raise ProviderError(
-                f"could not poll batch {batch_id}: {redact(str(error))}", attempts=1
+            raise self._failed(
+                f"poll batch {batch_id}", f"GET /batches/{batch_id}", error
             ) from None
 
-    async def _lines(self, file_id: str | None) -> list[dict[str, Any]]:
+    async def _lines(self, batch_id: str, file_id: str | None) -> list[dict[str, Any]]:
         if not file_id:
             return []
+        try:
+            content = await self.client.files.content(file_id)
+        except openai.OpenAIError as error:
+            where = f"GET /files/{file_id}/content"
+            raise self._failed(f"download batch {batch_id}", where, error) from None
         lines = []
-        for raw in (await self.client.files.content(file_id)).text.splitlines():
+        for raw in content.text.splitlines():
             with contextlib.suppress(ValueError):
                 line = json.loads(raw)
                 if isinstance(line, dict) and isinstance(line.get("custom_id"), str):
@@ -166,14 +183,6 @@ class BatchAPI:
 def _tool_schema() -> dict[str, Any]:
     """The tool the live path offers in tools mode, through instructor's public API."""
     return dict(instructor.openai_schema(MeetingReport).openai_schema)
-
-
-def _submit_failed(error: Exception) -> ProviderError:
-    return ProviderError(
-        f"could not submit the batch: {redact(str(error))}; the next run looks for it "
-        "before submitting again",
-        attempts=1,
-    )
 
 
 def _parse_output(line: dict[str, Any]) -> BatchAnswer:

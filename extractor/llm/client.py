@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import httpx2
 import instructor
 import openai
-from instructor.core.hooks import Hooks
+from instructor.core import Hooks
 from pydantic import BaseModel
 from tenacity import (
     AsyncRetrying,
@@ -54,43 +54,6 @@ library_logs.guard()  # the libraries imported above now exist
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
-
-def checked_once(check: Callable[[Any], None]) -> Callable[[Any], None]:
-    """instructor's check that a response model has no async validators, remembered per model.
-
-    instructor 1.17 makes it about seven times per call, each time walking every attribute of
-    every class in the model (~0.65 ms a walk for MeetingReport): about half of a cache miss's
-    own cost. A class's validators do not change, so a model that passed once passes; one that
-    fails is checked (and refused) every time."""
-    passed: set[Any] = set()
-
-    @functools.wraps(check)
-    def remembered(response_model: Any) -> None:
-        try:
-            if response_model in passed:
-                return
-        except TypeError:  # unhashable: not remembered
-            return check(response_model)
-        check(response_model)
-        passed.add(response_model)
-
-    return remembered
-
-
-def _remember_async_validator_checks() -> None:
-    from instructor.v2.core import patch
-    from instructor.v2.validation import async_validators
-
-    original = async_validators.reject_async_validators
-    if not hasattr(original, "__wrapped__"):  # once per process
-        remembered = checked_once(original)
-        # Most callers import it from its module at call time; patch.py imported it once.
-        async_validators.reject_async_validators = remembered
-        if getattr(patch, "reject_async_validators", None) is original:
-            patch.reject_async_validators = remembered
-
-
-_remember_async_validator_checks()
 
 _MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -124,9 +87,7 @@ class StructuredClient:
     ) -> None:
         settings.require_endpoint()
         self.settings = settings
-        self.endpoint = "POST " + public_url(
-            (settings.base_url or _OPENAI_URL).split("?")[0].rstrip("/") + "/chat/completions"
-        )
+        self.endpoint = "POST " + endpoint_url(settings, "/chat/completions")
         self._on_response = on_response
         self._before_request = before_request
         self._clock = deadline.RequestClock(settings.request_timeout)
@@ -135,18 +96,6 @@ class StructuredClient:
         self._async: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
 
     # -- clients are built lazily: a cache hit never opens a connection
-    def _client_args(self) -> dict[str, Any]:
-        key = self.settings.api_key.get_secret_value() if self.settings.api_key else "unused"
-        register_secret(key)  # settings made with model_copy skipped their validator
-        base_url, query = _split_query(self.settings.base_url)
-        return {
-            "api_key": key,
-            "base_url": base_url,
-            "default_query": query,  # ?key=... of a gateway goes on every request, after the path
-            "max_retries": 0,  # transport retries are ours, below
-            "timeout": self.settings.request_timeout,
-        }
-
     def _mode(self) -> instructor.Mode:
         try:
             return _MODES[self.settings.mode]
@@ -161,7 +110,7 @@ class StructuredClient:
                 if self._on_response is not None:
                     hooks["response"].append(self._observe)
                 http = openai.DefaultHttpxClient(verify=_tls(), event_hooks=hooks)
-                raw = openai.OpenAI(http_client=http, **self._client_args())
+                raw = openai.OpenAI(http_client=http, **connection_args(self.settings))
                 self._sync = instructor.from_openai(raw, mode=self._mode())
             return self._sync
 
@@ -173,8 +122,9 @@ class StructuredClient:
         if self._on_response is not None:
             responses.append(self._aobserve)
         hooks = {"request": [*requests, self._clock.astart], "response": responses}
-        http = openai.DefaultAsyncHttpxClient(verify=_tls(), event_hooks=hooks)
-        raw = openai.AsyncOpenAI(http_client=http, **self._client_args())
+        raw = openai.AsyncOpenAI(
+            http_client=async_http_client(hooks), **connection_args(self.settings)
+        )
         return instructor.from_openai(raw, mode=self._mode())
 
     @contextlib.asynccontextmanager
@@ -305,6 +255,32 @@ class StructuredClient:
         self.close()
 
 
+def connection_args(settings: Settings) -> dict[str, Any]:
+    """What every openai client of ours is built with: the key (registered, so that no message
+    can carry it), the base URL without its query, the query on every request after the path
+    (a gateway's ?key=...), the per-request timeout, and no SDK retries (ours are above)."""
+    key = settings.api_key.get_secret_value() if settings.api_key else "unused"
+    register_secret(key)  # settings made with model_copy skipped their validator
+    base_url, query = _split_query(settings.base_url)
+    return {
+        "api_key": key,
+        "base_url": base_url,
+        "default_query": query,
+        "max_retries": 0,
+        "timeout": settings.request_timeout,
+    }
+
+
+def async_http_client(hooks: dict[str, list[Any]]) -> openai.DefaultAsyncHttpxClient:
+    """An async HTTP client for the SDK with our event hooks (the request clock among them)."""
+    return openai.DefaultAsyncHttpxClient(verify=_tls(), event_hooks=hooks)
+
+
+def endpoint_url(settings: Settings, path: str) -> str:
+    """Where a request goes, as errors name it: credentials and query removed."""
+    return public_url((settings.base_url or _OPENAI_URL).split("?")[0].rstrip("/") + path)
+
+
 @functools.cache
 def _tls() -> ssl.SSLContext:
     """One TLS context for every client: loading the CA bundle takes ~40 ms, and an async
@@ -324,9 +300,7 @@ def _split_query(base_url: str | None) -> tuple[str | None, dict[str, str] | Non
 def _wire_model(model: type[T]) -> type[T]:
     """The model as instructor wants it, wrapped once: given a plain model, instructor wraps it
     anew on every call, so its schema cache never hits and the tool schema (~6 ms) is rebuilt."""
-    from instructor.v2.core.function_calls import response_schema
-
-    return response_schema(model)
+    return instructor.response_schema(model)
 
 
 def _completed(

@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from extractor.config import Settings

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from tests.conftest import ARTICLE, GOLD, SEEDS
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Reply, error_body
+from tests.support import installed, rows, subprocess_env, write_feed
 
 runner = CliRunner()
 
@@ -135,3 +136,36 @@ def test_score_reports_missing_predictions(tmp_path: Path) -> None:
     result = invoke("score", "--gold", str(GOLD), "--pred", str(pred))
     assert result.exit_code == 0 and "no prediction for 4 article(s)" in result.stderr
     assert float(result.stdout.strip().splitlines()[-1].split()[1]) < 1.0
+
+
+def test_verbose_tells_each_retry_and_names_the_endpoint(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    env = subprocess_env(tmp_path, server, EXTRACTOR_USE_CACHE="false")
+    told = {}
+    for flags in ([], ["-v"]):
+        server.enqueue(Reply(500, error_body("boom")))  # then the valid report it always gives
+        result = installed(*flags, "extract", article, env=env)
+        assert result.returncode == 0, result.stderr
+        told[bool(flags)] = result.stderr
+    endpoint = f"POST {server.base_url}/chat/completions"
+    assert f"{endpoint}: HTTP 500" in told[True] and "retrying" in told[True]
+    assert "HTTP 500" not in told[False]  # quiet unless asked
+    assert "Traceback" not in told[True] + told[False]
+
+
+def test_a_batch_runs_without_a_cache_that_is_not_a_database(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "cache.db").write_bytes(b"not an SQLite database\n" * 200)
+    feed, out = write_feed(tmp_path / "feed.jsonl", {}, 3), tmp_path / "out"
+    result = installed("batch", feed, "--out", out, env=subprocess_env(tmp_path, server))
+    assert result.returncode == 0, result.stderr
+    assert [r["status"] for r in rows(out)] == ["ok"] * 3
+    warned = [line for line in result.stderr.splitlines() if "damaged" in line]
+    assert len(warned) == 1 and "running without the cache" in warned[0]
+    assert cache.joinpath("cache.db").read_bytes().startswith(b"not an SQLite")  # left as found

@@ -118,3 +118,63 @@ def test_provider_fault(
     if KEY in result.output:
         leaks.append("CLI output")
     assert leaks == []
+
+
+# Faults on the Batch API's own requests: the night stops with one line naming the request
+# that failed (credentials removed), in bounded time, the key written nowhere; what was
+# recorded stays, and the next night finishes every article once.
+def on(method: str, suffix: str, reply: Callable[[], Reply]) -> Callable[[Request], Reply | None]:
+    def fault(request: Request) -> Reply | None:
+        path = request.path.split("?")[0]
+        return reply() if request.method == method and path.endswith(suffix) else None
+
+    return fault
+
+
+def echo_key() -> Reply:
+    return Reply(status=401, body=error_body(f"bad key {KEY}", "invalid_request_error"))
+
+
+API_FAULTS = {  # fault, the request named in the error, what it could not do
+    "upload 500": (on("POST", "/files", lambda: Reply(500, error_body("boom"))),
+                   "POST http://127.0.0.1:{port}/v1/files", "could not upload"),
+    "create dropped": (on("POST", "/batches", lambda: Reply(drop=True)),
+                       "POST http://127.0.0.1:{port}/v1/batches", "could not submit the batch"),
+    "poll drip-fed": (on("GET", "", lambda: drip(5, every=0.05)(Request("GET", "", {}, {}))),
+                      "GET http://127.0.0.1:{port}/v1/batches/batch_", "could not poll batch"),
+    "download 401 echoing the key": (on("GET", "/content", echo_key),
+                                     "GET http://127.0.0.1:{port}/v1/files/file-",
+                                     "could not download batch"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", API_FAULTS)
+def test_batch_api_fault(
+    configured: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    fault, where, what = API_FAULTS[name]
+    monkeypatch.setenv("EXTRACTOR_REQUEST_TIMEOUT", "0.3")  # the drip-fed poll is cut soon
+    configured.default = provider(FAULTS["500"])  # the article FAULTY fails when it goes live
+    configured.batch_api_fault = fault
+    feed, out = write_feed(tmp_path / "feed.jsonl", {1: FAULTY}, 3), tmp_path / "out"
+    args = [str(a) for a in ["batch", feed, "--out", out, "--via", "batch-api",
+                             "--poll-interval", "0.01", "--max-failure-rate", "0.5"]]  # fmt: skip
+    started = time.monotonic()
+    result = runner.invoke(app, args)
+    elapsed = time.monotonic() - started
+
+    port = configured.base_url.split(":")[2].split("/")[0]
+    assert result.exit_code == 5, result.output  # ExtractionFailed: the night did not finish
+    assert elapsed < 8, f"{elapsed:.1f}s"
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert where.format(port=port) in errors[0] and what in errors[0]
+    assert "Traceback" not in result.output and KEY not in result.output
+    assert not [p.name for p in out.iterdir() if KEY.encode() in p.read_bytes()]
+
+    configured.batch_api_fault = None  # the provider is well again: the next night finishes
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    stored = rows(out)
+    assert sorted(r["source"] for r in stored) == ["a000", "a001", "a002"]
+    assert [r["source"] for r in stored if r["status"] == "failed"] == ["a001"]

@@ -103,3 +103,16 @@ def test_fault_is_bounded_typed_named_and_keeps_the_key_secret(
     assert server.chat_requests, "the fault was never served"
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
     assert not [path for path in files if KEY.encode() in path.read_bytes()]
+
+
+def test_a_short_key_echoed_back_is_masked_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    short = "Zq7#"  # four characters: short, but a key all the same
+    body = error_body(f"key {short} is not valid", "invalid_request_error")
+    with FakeOpenAI(default=lambda request: Reply(401, body)) as server:
+        for name, value in {"BASE_URL": server.base_url, "API_KEY": short,
+                            "MODEL": "fake-model"}.items():  # fmt: skip
+            monkeypatch.setenv(f"EXTRACTOR_{name}", value)
+        with pytest.raises(ProviderError) as caught:
+            extract_report(ARTICLE)
+    assert "HTTP 401" in str(caught.value) and "is not valid" in str(caught.value)
+    assert short not in "".join(traceback.format_exception(caught.value))

@@ -156,32 +156,6 @@ def test_rate_limit_headers_reach_the_observer(server: FakeOpenAI) -> None:
     assert seen[0][1]["x-ratelimit-remaining-requests"] == "7"
 
 
-def test_instructor_checks_a_response_model_for_async_validators_once() -> None:
-    from instructor.v2.core import patch
-    from instructor.v2.validation import async_validators
-
-    from extractor.llm.client import checked_once
-
-    assert hasattr(async_validators.reject_async_validators, "__wrapped__")  # ours, installed
-    assert patch.reject_async_validators is async_validators.reject_async_validators
-    walks: list[object] = []
-
-    def walk(model: object) -> None:
-        walks.append(model)
-        if model is int:
-            raise ValueError("async validators are not supported")
-
-    check = checked_once(walk)
-    for _ in range(3):
-        check(MeetingReport)
-        check([])  # unhashable: checked each time
-        with pytest.raises(ValueError):  # a model that fails is refused every time
-            check(int)
-    assert walks.count(MeetingReport) == 1
-    assert walks.count(int) == 3
-    assert len(walks) == 7
-
-
 def test_a_model_with_an_async_validator_is_still_refused(server: FakeOpenAI) -> None:
     from instructor.v2.validation.async_validators import async_field_validator
 
