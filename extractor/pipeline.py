@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from extractor import rules, text
 from extractor.config import Settings, load_settings
-from extractor.errors import ExtractionFailed, InputError, Usage
+from extractor.errors import ConfigError, ExtractionFailed, InputError, Usage
 from extractor.grounding import ground
 from extractor.llm import prompts
 from extractor.llm.cache import CacheKey, ReportCache, open_cache
@@ -97,6 +97,11 @@ class Extractor:
         second_opinion: bool = False,
         **overrides: Any,
     ) -> None:
+        if settings is not None and overrides:  # one would silently win over the other
+            raise ConfigError(
+                f"pass settings or keyword settings ({', '.join(sorted(overrides))}), not "
+                "both: load_settings(...) takes them all, or settings.model_copy(update=...)"
+            )
         self.settings = settings or load_settings(**overrides)
         self.prompt: Prompt = prompts.load(self.settings.prompt)
         self.schema_hash = schema_hash()

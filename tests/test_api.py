@@ -29,6 +29,7 @@ from extractor import (
     extract_report,
     library,
 )
+from extractor.config import load_settings
 from tests.conftest import ARTICLE, ROOT, VALID_REPORT, answer_with
 from tests.fake_openai import FakeOpenAI, Reply, error_body
 
@@ -342,3 +343,10 @@ async def test_extractor_is_an_async_context_manager(settings_env: FakeOpenAI) -
     assert first == second
     assert len(settings_env.chat_requests) == 2
     assert extractor_._client is not None and not extractor_._client._async
+
+
+def test_settings_and_keyword_settings_together_are_refused() -> None:
+    with pytest.raises(ConfigError, match=r"not both.*model_copy"):
+        Extractor(load_settings(backend="rules"), model="other-model")
+    assert Extractor(load_settings(backend="rules")).offline  # either alone is fine
+    assert Extractor(backend="rules").offline
