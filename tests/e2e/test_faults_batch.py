@@ -1,6 +1,6 @@
 """Provider faults x ways through `extractor batch`, driven through the CLI against the fake
 server: every run ends in bounded time, with exactly one row per article, the failure told
-in one line, and the configured key written nowhere. A body that trickles in is cut by the
+in one line naming the endpoint, and the configured key written nowhere. A body that trickles in is cut by the
 request timeout (live only: a Batch API answer comes as a file)."""
 
 from __future__ import annotations
@@ -110,6 +110,8 @@ def test_provider_fault(
     assert sorted(r["source"] for r in stored) == ["a000", "a001", "a002"]  # one row each
     failed = {r["source"]: r["error"] for r in stored if r["status"] == "failed"}
     assert list(failed) == ["a001"] and EXPECTED_ERROR[name] in failed["a001"]
+    port = configured.base_url.split(":")[2].split("/")[0]
+    assert f"POST http://127.0.0.1:{port}/v1/chat/completions" in failed["a001"]
     told = [line for line in result.stderr.splitlines() if "failed a001" in line]
     assert len(told) == 1 and failed["a001"] in told[0]  # the whole reason, on one line
     assert "Traceback" not in result.output
