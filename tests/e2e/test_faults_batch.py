@@ -1,7 +1,8 @@
 """Provider faults x ways through `extractor batch`, driven through the CLI against the fake
 server: every run ends in bounded time, with exactly one row per article, the failure told
-in one line naming the endpoint, and the configured key written nowhere. A body that trickles in is cut by the
-request timeout (live only: a Batch API answer comes as a file)."""
+in one line naming the endpoint, and the configured key written nowhere. A body that
+trickles in is cut by the request timeout (live chat calls here; the Batch API's own
+requests get theirs in `test_batch_api_fault`)."""
 
 from __future__ import annotations
 
