@@ -62,11 +62,21 @@ def is_syllable(word: str) -> bool:
     return all(p.isalpha() and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
 
 
+# Middle names that are never the second syllable of a place: "Mai Văn Lộc" is a person even
+# right after "huyện" (the district itself, unnamed), where "Mai Châu" would be a place.
+_MIDDLE_NAMES = _folded("Văn Thị")
+
+
 def opens_with_family_name(words: list[str], *, after_place_word: bool = False) -> bool:
     """Whether `words` start with a family name; right after "huyện", "xã", "Huyện ủy" ... only
-    a family name that never opens a place counts."""
-    known = FAMILY_NAMES_ONLY if after_place_word else FAMILY_NAMES
-    return bool(words) and nz.fold(words[0]) in known
+    a family name that never opens a place counts, or one followed by a middle name."""
+    if not words:
+        return False
+    family = nz.fold(words[0])
+    if not after_place_word:
+        return family in FAMILY_NAMES
+    middle = len(words) >= 3 and nz.fold(words[1]) in _MIDDLE_NAMES
+    return family in FAMILY_NAMES_ONLY or (family in FAMILY_NAMES_ALSO_PLACES and middle)
 
 
 @dataclass(frozen=True)

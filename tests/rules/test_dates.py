@@ -93,6 +93,19 @@ def test_read_stamp(line: str, expected: date | None) -> None:
             date(2023, 7, 14),
             True,
         ),
+        (
+            "Ngày 20/12, HĐND xã họp thường lệ cuối năm 2022, bàn kế hoạch năm 2023; "
+            "UBND xã hứa xử lý xong trong quý I/2023.",
+            None,
+            date(2022, 12, 20),
+            True,
+        ),
+        (
+            "Chiều 28/3, xã phấn đấu đến cuối năm 2025 xong đường; 3 tháng đầu năm 2024 đạt khá.",
+            None,
+            date(2024, 3, 28),
+            True,
+        ),
         ("Ngày 4-4-2024, Đảng ủy xã họp.", None, date(2024, 4, 4), False),
         ("Ngày 13-7, Đảng ủy xã họp.", None, None, False),
     ],

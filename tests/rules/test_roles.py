@@ -172,6 +172,18 @@ def people(sentence: str) -> tuple[list[str], list[str]]:
             ["Lê Văn Mừng", "Trần Thị Thu Sương"],
         ),
         (
+            "Về dự có Phó Chủ tịch UBND tỉnh Trương Quốc Hiển và Trưởng Ban Dân vận Tỉnh ủy Lò "
+            "Thị Mai. Ông Hà Văn Đông, Bí thư Huyện ủy, chủ trì.",
+            ["Hà Văn Đông"],
+            ["Trương Quốc Hiển", "Lò Thị Mai"],
+        ),
+        (
+            "Dự hội nghị có Phó Bí thư Thường trực Huyện ủy và Chủ tịch HĐND huyện Mai Văn Lộc; "
+            "Bí thư Huyện ủy Mai Châu Hà Văn Tùng.",
+            [],
+            ["Mai Văn Lộc", "Hà Văn Tùng"],
+        ),
+        (
             "Ông Nguyễn Tấn Phát, Chủ tịch Công đoàn các KCN kể: “Chúng tôi có mặt từ 6 giờ sáng”.",
             [],
             [],
