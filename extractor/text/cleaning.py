@@ -168,13 +168,20 @@ def _looks_binary(text: str) -> bool:
 # the site's name): kept like any line, where below the article it cuts the rest.
 _PARAGRAPH = 100
 _BODY_CHARS = 400
+# A menu bar is long but no paragraph: "TRANG CHỦ | GIỚI THIỆU | TIN TỨC - SỰ KIỆN | ...".
+_MENU_SEPARATORS = re.compile(r"\s[|»›/•]\s")
+
+
+def _is_paragraph(line: str) -> bool:
+    if len(line) < _PARAGRAPH or len(_MENU_SEPARATORS.findall(line)) >= 3:
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return sum(c.isupper() for c in letters) < len(letters) / 2  # not a shouted banner
 
 
 def _article_lines(lines: list[str]) -> list[str]:
     stripped = [raw.strip() for raw in lines]
-    last_paragraph = max(
-        (i for i, line in enumerate(stripped) if len(line) >= _PARAGRAPH), default=-1
-    )
+    last_paragraph = max((i for i, line in enumerate(stripped) if _is_paragraph(line)), default=-1)
     kept: list[str] = []
     previous = ""
     body = 0  # characters kept so far, counting a paragraph as the whole allowance
@@ -192,7 +199,7 @@ def _article_lines(lines: list[str]) -> list[str]:
             kept.append(line)
         if line:
             previous = line
-            body += _BODY_CHARS if len(line) >= _PARAGRAPH else len(line)
+            body += _BODY_CHARS if _is_paragraph(line) else len(line)
     return kept
 
 

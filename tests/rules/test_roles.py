@@ -289,3 +289,12 @@ def test_a_bulleted_list_of_guests_under_a_colon() -> None:
     )
     assert report.meeting is not None
     assert [p.name for p in report.meeting.guests] == ["Đặng Thị Bích Thủy", "Võ Nhật Tân"]
+
+
+def test_a_second_meeting_reported_below_keeps_its_chair() -> None:
+    chairs, _ = people(
+        "Đồng chí Vi Văn Khải, Bí thư Huyện ủy chủ trì hội nghị.\n"
+        "Cùng ngày, Ban Tuyên giáo Huyện ủy tổ chức hội nghị báo cáo viên quý IV. Đồng chí Hà "
+        "Thị Nguyệt, Trưởng Ban Tuyên giáo Huyện ủy chủ trì hội nghị."
+    )
+    assert chairs == ["Vi Văn Khải"]

@@ -205,6 +205,20 @@ def test_a_login_menu_above_the_article_is_not_taken_for_the_footer() -> None:
     assert cleaned.endswith(f"Kỳ họp chuyên đề\n{body}\nThanh Tâm")  # the footer still cut
 
 
+def test_a_long_menu_bar_above_the_login_line_is_no_paragraph() -> None:
+    menu = (
+        "TRANG CHỦ | GIỚI THIỆU | TIN TỨC - SỰ KIỆN | CHỈ ĐẠO ĐIỀU HÀNH | THỦ TỤC HÀNH CHÍNH | "
+        "HỎI ĐÁP | LIÊN HỆ"
+    )
+    assert len(menu) >= 100  # as long as a paragraph
+    body = (
+        "Chiều 14/11, Thường trực HĐND huyện họp giao ban để chuẩn bị nội dung kỳ họp cuối năm; "
+        "bà Lê Thị Hằng, Chủ tịch HĐND huyện, chủ trì."
+    )
+    raw = f"CỔNG THÔNG TIN HUYỆN\n{menu}\nĐăng nhập | Sơ đồ cổng\nGiao ban tháng 11\n{body}"
+    assert text.clean(raw, max_chars=LIMIT).endswith(f"Giao ban tháng 11\n{body}")
+
+
 def test_short_comment_heading_cuts_but_long_comment_paragraph_is_kept() -> None:
     paragraph = (
         "Bình luận về kết quả này, đồng chí Bí thư Huyện ủy cho rằng các chỉ tiêu "
