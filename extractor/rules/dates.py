@@ -18,7 +18,9 @@ _WORDY = r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
 _STAMP_FILLER = re.compile(
     r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ\s+nhật|cập\s+nhật(?:\s+lúc)?|ngày\s+đăng|"
     r"đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|thời\s+gian(?:\s+đăng)?|đăng|lúc|"
-    r"ngày|posted|updated|gmt\s*[+-]\s*\d{1,2}|\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?|"
+    r"ngày|posted|published|updated|gmt\s*[+-]\s*\d{1,2}|"
+    r"t?\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?|[+-]\d{2}:?\d{2}|"  # ISO 8601: T17:42:00+07:00
+    r"\d[\d.,]*\s+lượt\s+(?:xem|đọc|nghe)|(?:bởi|by)\s+\w+|"  # counters, a CMS's "bởi admin"
     r"sa|ch|am|pm|[\s|,:()\[\]\-–/.·•])*",
     re.IGNORECASE,
 )

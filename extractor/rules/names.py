@@ -69,14 +69,24 @@ _MIDDLE_NAMES = _folded("Văn Thị")
 
 def opens_with_family_name(words: list[str], *, after_place_word: bool = False) -> bool:
     """Whether `words` start with a family name; right after "huyện", "xã", "Huyện ủy" ... only
-    a family name that never opens a place counts, or one followed by a middle name."""
+    a family name that never opens a place counts, or one that also does in a name that cannot
+    be a place and a name."""
     if not words:
         return False
     family = nz.fold(words[0])
     if not after_place_word:
         return family in FAMILY_NAMES
-    middle = len(words) >= 3 and nz.fold(words[1]) in _MIDDLE_NAMES
-    return family in FAMILY_NAMES_ONLY or (family in FAMILY_NAMES_ALSO_PLACES and middle)
+    if family in FAMILY_NAMES_ONLY:
+        return True
+    second = nz.fold(words[1]) if len(words) > 1 else ""
+    # Three syllables that no place-and-name split can read ("Hà Quang Vinh": "Hà Quang" and a
+    # one-syllable name, or "Hà" and a name without a family name) are a name.
+    unsplittable = len(words) == 3 and second not in FAMILY_NAMES
+    return (
+        family in FAMILY_NAMES_ALSO_PLACES
+        and len(words) >= 3
+        and (second in _MIDDLE_NAMES or unsplittable)
+    )
 
 
 @dataclass(frozen=True)

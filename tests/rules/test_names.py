@@ -78,6 +78,7 @@ def test_split_person_end_marks_where_the_titles_stop() -> None:
         ("Chủ tịch HĐND huyện Mai Văn Lộc", "Mai Văn Lộc"),  # "huyện" alone: no place named
         ("Bí thư Huyện ủy Mai Châu Hà Văn Tùng", "Hà Văn Tùng"),
         ("Phó Chủ tịch UBND huyện Lâm Thị Hoa", "Lâm Thị Hoa"),
+        ("Bí thư Huyện ủy Hà Quốc Toản", "Hà Quốc Toản"),  # no place-and-name split reads
         ("Ban Thường vụ Huyện ủy Lâm Hà", None),  # a place, no person
         ("Chủ tịch UBND huyện Mai Sơn", None),
     ],

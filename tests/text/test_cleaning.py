@@ -8,6 +8,7 @@ import pytest
 
 from extractor import text
 from extractor.errors import ExtractorError, InputError
+from extractor.text import cleaning
 from tests.conftest import SEEDS
 
 LIMIT = 60_000
@@ -157,6 +158,53 @@ def test_html_head_with_its_title_is_not_article_text() -> None:
         "<p>Đoạn một.</p></body></html>"
     )
     assert text.clean(html, max_chars=LIMIT) == "Hội nghị sơ kết\nĐoạn một."
+
+
+def test_a_page_inside_one_form_keeps_its_article() -> None:
+    html = (
+        '<html><body><form method="post" action="./ChiTiet.aspx?ID=7" id="form1">'
+        '<input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1" />'
+        "<h2>Hội Cựu chiến binh huyện giao ban quý III</h2>"
+        "<p>Ngày 2/10, Hội Cựu chiến binh huyện giao ban công tác quý III.</p>"
+        '<select name="lk"><option>Liên kết website</option></select>'
+        '<input type="submit" value="Tìm kiếm" /></form></body></html>'
+    )
+    assert text.clean(html, max_chars=LIMIT) == (
+        "Hội Cựu chiến binh huyện giao ban quý III\n"
+        "Ngày 2/10, Hội Cựu chiến binh huyện giao ban công tác quý III."
+    )
+
+
+def test_an_articles_own_header_keeps_its_title_and_time() -> None:
+    html = (
+        "<html><body><header>Báo điện tử tỉnh</header><article><header><h1>Kỳ họp thứ 9</h1>"
+        '<time datetime="2023-12-08T10:00:00+07:00">08/12/2023 10:00</time></header>'
+        "<p>Sáng 8/12, HĐND huyện khai mạc kỳ họp thứ 9.</p></article>"
+        "<footer>Liên hệ tòa soạn</footer></body></html>"
+    )
+    assert text.clean(html, max_chars=LIMIT) == (
+        "Kỳ họp thứ 9\n08/12/2023 10:00\nSáng 8/12, HĐND huyện khai mạc kỳ họp thứ 9."
+    )
+
+
+def test_cookie_notices_skip_links_and_script_lines_are_dropped() -> None:
+    body = "Chiều 6/11, Đảng ủy phường Tân An họp thường kỳ tháng 11."
+    raw = "\n".join([
+        "Skip to content",
+        "Trang web sử dụng cookie để ghi nhớ lựa chọn của bạn.",
+        "[Chấp nhận]   [Từ chối]",
+        "Họp thường kỳ tháng 11",
+        "var _paq = window._paq = window._paq || []; _paq.push(['trackPageView']);",
+        body,
+        "Copyright 2023 Đảng bộ phường Tân An",
+        "Liên hệ: 0270 3822 xxx",
+    ])  # fmt: skip
+    assert text.clean(raw, max_chars=LIMIT) == f"Họp thường kỳ tháng 11\n{body}"
+
+
+def test_every_footer_marker_keeps_letters_when_folded() -> None:
+    # A marker that folds to "" (a symbol such as "©") would start the footer on every line.
+    assert all(cleaning._FOOTER_KEYS)
 
 
 def test_plain_text_with_angle_brackets_is_not_parsed_as_html() -> None:
