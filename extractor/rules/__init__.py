@@ -28,7 +28,7 @@ from extractor.rules.page import Page, Sentence, read_page, split_sentences
 from extractor.rules.people import Mention, find_mentions, names_of
 from extractor.rules.places import read_locality, read_period
 from extractor.rules.resolutions import read_resolutions
-from extractor.rules.roles import read_roles
+from extractor.rules.roles import other_meetings, read_roles
 from extractor.schemas.meeting_report import Meeting, MeetingReport
 from extractor.text import normalize as nz
 
@@ -67,7 +67,9 @@ def _meeting(event: mt.MeetingEvent, page: Page, mentions: list[Mention], articl
     parsed = resolve(event.date, YearContext(page.published, article)) if event.date else None
     name = mt.meeting_name(event)
     day = (event.date.day, event.date.month) if event.date else None
-    chairs, guests, speakers = read_roles(mentions, list(page.sentences), day)
+    sentences = list(page.sentences)
+    elsewhere = other_meetings(sentences, article, event.sentence)
+    chairs, guests, speakers = read_roles(mentions, sentences, day, elsewhere)
     return Meeting(
         name=name,
         kind=mt.meeting_kind(name, event.sentence.text),

@@ -16,10 +16,11 @@ Line = tuple[int, str]  # offset in the article, stripped text
 
 _LABEL = (
     r"(?:(?:Tin|Bài|Bài viết)(?:\s*(?:,|và|/|&)\s*(?:ảnh|Ảnh|video))?|CTV|Cộng tác viên|"
-    r"Tác giả|Phóng viên|Người viết|Nhóm PV|Nhóm phóng viên|Thực hiện)"
+    r"Tác giả|Phóng viên|Người viết|Nhóm PV|Nhóm phóng viên|Thực hiện|Author|By)"
 )
 LABELLED = re.compile(rf"^{_LABEL}\s*:\s*(?P<name>.+?)\s*\.?$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\((?:thực hiện|TH|CTV)\)\s*$", re.IGNORECASE)
+_ROLE_BEFORE = re.compile(r"^(?:CTV|Cộng tác viên)\s+(?P<name>[^\s:].*?)\s*\.?$")  # "CTV Hữu Nghĩa"
 # A byline that names the newsroom, a reporter's initials or an office: "PV", "N.T", "BBT".
 _REPORTER = re.compile(
     r"^(?:P\.?\s?V\.?|PV\s+\w+|Nhóm PV|NHÓM PV|Ban [Bb]iên tập|BBT|[A-ZĐ](?:\.[A-ZĐ]){1,2}\.?"
@@ -39,6 +40,9 @@ _NOT_NAME_WORDS = frozenset(
         "Viết", "Cùng", "Chuyên", "Mục", "Khác", "Đọc", "Xem", "Thêm", "Sự", "Kiện",
         "Tức", "Đề", "Lượt", "Truy", "Cập", "Cổng", "Điện", "Tử", "Thời", "Trị", "Kinh", "Tế",
         "Thể", "Thao", "Ương", "Phường", "Phố", "Trấn", "Thứ",
+        # a page's buttons: "Share   Tweet   Print   Email"
+        "Share", "Tweet", "Print", "Email", "Like", "Facebook", "Zalo", "Twitter", "Copy",
+        "Link", "Comment", "Save", "Follow", "Gửi", "Chia", "Lưu",
     )
 )  # fmt: skip
 TAIL_LINES = 14  # the byline sits among the last lines, above whatever furniture follows
@@ -67,7 +71,7 @@ def read_byline(line: str) -> str | None:
     line = line.strip()
     if _REPORTER.match(line):
         return line.rstrip(".")
-    labelled = LABELLED.match(line) or _ROLE_AFTER.match(line)
+    labelled = LABELLED.match(line) or _ROLE_AFTER.match(line) or _ROLE_BEFORE.match(line)
     if labelled:
         return _leadingnames(labelled["name"], strict=False)
     bracketed = re.fullmatch(r"\((?P<name>[^()]+)\)", line)  # "(Nông Thị Huệ)"

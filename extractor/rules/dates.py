@@ -18,7 +18,9 @@ _WORDY = r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
 _STAMP_FILLER = re.compile(
     r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ\s+nhật|cập\s+nhật(?:\s+lúc)?|ngày\s+đăng|"
     r"đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản|xuất\s+bản|thời\s+gian(?:\s+đăng)?|đăng|lúc|"
-    r"ngày|posted|updated|gmt\s*[+-]\s*\d{1,2}|\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?|"
+    r"ngày|posted|published|updated|gmt\s*[+-]\s*\d{1,2}|"
+    r"t?\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?|[+-]\d{2}:?\d{2}|"  # ISO 8601: T17:42:00+07:00
+    r"\d[\d.,]*\s+lượt\s+(?:xem|đọc|nghe)|(?:bởi|by)\s+\w+|"  # counters, a CMS's "bởi admin"
     r"sa|ch|am|pm|[\s|,:()\[\]\-–/.·•])*",
     re.IGNORECASE,
 )
@@ -141,7 +143,15 @@ def find_bare_dates(text: str) -> list[DateMention]:
 # a bare "năm 2023" does too, unless it is a horizon ("đến năm 2025", "giai đoạn 2021-2025").
 _PERIOD_YEAR = re.compile(
     r"(?:(?:\d+|sáu|chín|ba|mười)\s+tháng\s+(?:đầu\s+|cuối\s+)?(?:năm\s+)?|quý\s+[IV]+\s*"
-    r"(?:năm\s+|/)|(?:tổng kết|sơ kết)(?:\s+\S+){0,4}?\s+năm\s+)(?P<year>(?:19|20)\d{2})(?!\d)",
+    r"(?:năm\s+|/)|(?:tổng kết|sơ kết)(?:\s+\S+){0,4}?\s+năm\s+|(?:đầu|giữa|cuối)\s+năm\s+)"
+    r"(?P<year>(?:19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+# A period named as a deadline or a goal is ahead of the meeting, not under review: "cam kết xử
+# lý dứt điểm trong quý I/2024", "phấn đấu đến cuối năm 2025" (but "tính đến quý III/2023" is).
+_GOAL_AHEAD = re.compile(
+    r"(?<!\w)(?:cam kết|sẽ|phấn đấu|dự kiến|dứt điểm|chậm nhất|trước|(?<!tính )đến|tới)(?!\w)"
+    r"[^.;:,]*$",
     re.IGNORECASE,
 )
 _PLAIN_YEAR = re.compile(
@@ -180,7 +190,7 @@ def context_year(mention: DateMention, context: YearContext) -> int | None:
     scraped = re.match(r"\s*date\s+(\d{4})-\d{2}", context.article)
     if scraped:
         return int(scraped[1])
-    period = _PERIOD_YEAR.search(context.article)
+    period = _period_under_review(context.article)
     if period:
         year = int(period["year"])
         whole_year = re.match(r"(?:tổng kết|sơ kết)", period.group(), re.IGNORECASE)
@@ -195,6 +205,14 @@ def context_year(mention: DateMention, context: YearContext) -> int | None:
     if mention.month <= 3 and review and int(review["year"]) == latest:
         return latest + 1  # "tổng kết năm 2023" held in January 2024
     return latest
+
+
+def _period_under_review(article: str) -> re.Match[str] | None:
+    """The first period the article names that is not a deadline or goal ahead of it."""
+    for period in _PERIOD_YEAR.finditer(article):
+        if not _GOAL_AHEAD.search(article, max(0, period.start() - 60), period.start()):
+            return period
+    return None
 
 
 def _make(year: int, month: int, day: int, *, inferred: bool) -> ParsedDate | None:

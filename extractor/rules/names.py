@@ -62,11 +62,31 @@ def is_syllable(word: str) -> bool:
     return all(p.isalpha() and p[0].isupper() and (len(p) == 1 or p[1:].islower()) for p in parts)
 
 
+# Middle names that are never the second syllable of a place: "Mai Văn Lộc" is a person even
+# right after "huyện" (the district itself, unnamed), where "Mai Châu" would be a place.
+_MIDDLE_NAMES = _folded("Văn Thị")
+
+
 def opens_with_family_name(words: list[str], *, after_place_word: bool = False) -> bool:
     """Whether `words` start with a family name; right after "huyện", "xã", "Huyện ủy" ... only
-    a family name that never opens a place counts."""
-    known = FAMILY_NAMES_ONLY if after_place_word else FAMILY_NAMES
-    return bool(words) and nz.fold(words[0]) in known
+    a family name that never opens a place counts, or one that also does in a name that cannot
+    be a place and a name."""
+    if not words:
+        return False
+    family = nz.fold(words[0])
+    if not after_place_word:
+        return family in FAMILY_NAMES
+    if family in FAMILY_NAMES_ONLY:
+        return True
+    second = nz.fold(words[1]) if len(words) > 1 else ""
+    # Three syllables that no place-and-name split can read ("Hà Quang Vinh": "Hà Quang" and a
+    # one-syllable name, or "Hà" and a name without a family name) are a name.
+    unsplittable = len(words) == 3 and second not in FAMILY_NAMES
+    return (
+        family in FAMILY_NAMES_ALSO_PLACES
+        and len(words) >= 3
+        and (second in _MIDDLE_NAMES or unsplittable)
+    )
 
 
 @dataclass(frozen=True)

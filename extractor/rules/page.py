@@ -48,7 +48,7 @@ class Page:
 
 def read_page(article: str) -> Page:
     lines = _lines(article)
-    head = _headline_index(lines)
+    head = _fuller_title(lines, _headline_index(lines))
     start = head + 1 if head is not None else 0
     end = _furniture_index(lines, start)
     meta = _meta_lines(lines, start, end)
@@ -201,6 +201,16 @@ def _headline_index(lines: list[Line]) -> int | None:
     return shouted[-1] if shouted else None  # the last line in capitals before the body
 
 
+def _fuller_title(lines: list[Line], head: int | None) -> int | None:
+    """The title in full when the line found is its short form just above it: a breadcrumb's
+    last item ("Hội nghị Tỉnh ủy lần thứ 15" over "Hội nghị Tỉnh ủy lần thứ 15: Tập trung ...")."""
+    if head is None or head + 1 >= len(lines):
+        return head
+    short, following = lines[head][1], lines[head + 1][1]
+    longer = following.startswith(short) and len(following) > len(short)
+    return head + 1 if longer and not _reads_as_body(following) else head
+
+
 # An item of a list of other articles: "» Tam Nông: ...", "- UBND huyện họp ... (31/07/2024)".
 _LIST_ITEM = re.compile(r"^[»›▪◦•]\s*\S|\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)$")
 _BULLET = re.compile(r"^[-–+*]\s")  # a bullet of any list, the article's own ones included
@@ -320,6 +330,9 @@ def _published(lines: list[Line], head: int | None, meta: list[Line], end: int) 
     on a short line at the bottom of the article."""
     top = lines[: (head + 1 if head is not None else HEAD_LINES)]
     near = meta + top[-3:][::-1]  # under the title, then just above it
+    if head is not None:  # a title printed twice: its stamp may sit under the first copy
+        copies = [i for i, (_, line) in enumerate(top[:-1]) if line == lines[head][1]]
+        near += lines[copies[0] + 1 : head] if copies else []
     if len(top) <= HEAD_LINES:  # a short page top is the article's; a long one, the site's
         near += top
     for _, line in near:
@@ -341,7 +354,8 @@ def _published(lines: list[Line], head: int | None, meta: list[Line], end: int) 
 _FURNITURE_HEADING = re.compile(
     r"^(?:[-•*]\s*)?(?:(?:các\s+)?(?:tin|bài|tin,?\s*bài|bài viết|tin tức)(?:\s+viết)?\s+"
     r"(?:khác|liên quan|cùng (?:chuyên mục|chủ đề|loại|danh mục)|mới(?:\s+nhất)?|"
-    r"đã đưa|đã đăng|xem nhiều(?:\s+nhất)?|đọc nhiều(?:\s+nhất)?|nổi bật)|xem thêm|đọc thêm|"
+    r"đã đưa|đã đăng|xem nhiều(?:\s+nhất)?|đọc nhiều(?:\s+nhất)?|nổi bật|mới hơn|cũ hơn)|"
+    r"xem thêm|đọc thêm|bạn đã đọc chưa|"
     r"có thể bạn quan tâm|bình luận|ý kiến bạn đọc|tags?|từ khóa)\s*:?\s*$",
     re.IGNORECASE,
 )

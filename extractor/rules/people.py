@@ -116,7 +116,7 @@ def _titled(text: str, start: int) -> tuple[int, int, Person] | None:
     stop = clause_end.start() if clause_end else len(text)
     verb = AFTER_TITLES.search(text, start, stop)
     stop = verb.start() if verb else stop
-    segment = text[start:stop]
+    segment = _first_of_pair(text[start:stop])
     name = name_at_end(segment)
     if name is None or name.start == 0:
         return None
@@ -125,6 +125,19 @@ def _titled(text: str, start: int) -> tuple[int, int, Person] | None:
         return None
     person = Person(name=name.name, titles=[title], evidence=text[start : start + name.end])
     return start, start + name.end, person
+
+
+def _first_of_pair(segment: str) -> str:
+    """ "Phó Chủ tịch HĐND tỉnh Phạm Văn Thức và Bí thư Huyện ủy Võ Thành Nhân": two people,
+    each title-first; the first ends at the "và" that follows a name and opens another title.
+    ("Bí thư Huyện ủy và Chủ tịch UBND huyện X" is one person: no name before its "và".)"""
+    for joint in re.finditer(r"\s+và\s+", segment):
+        after = segment[joint.end() :]
+        if _TITLE_OPENER.match(after) or _HONORIFIC.match(after):
+            before = name_at_end(segment[: joint.start()])
+            if before is not None and before.start > 0:
+                return segment[: joint.start()]
+    return segment
 
 
 def _bare(text: str, start: int, *, in_list: bool = False) -> tuple[int, int, Person] | None:

@@ -174,16 +174,20 @@ def speaker_role(mention: Mention) -> tuple[str | None, bool]:
 
 
 def read_roles(
-    mentions: list[Mention], sentences: list[Sentence], day: tuple[int, int] | None = None
+    mentions: list[Mention],
+    sentences: list[Sentence],
+    day: tuple[int, int] | None = None,
+    elsewhere: frozenset[int] = frozenset(),
 ) -> tuple[list[Person], list[Person], list[Speaker]]:
     """Chairs, guests (who did not also chair) and speakers; titles from each person's
     fullest mention. A sentence about another day ("Trước đó, ngày 28/9, ... chủ trì buổi
-    làm việc") tells of another meeting: its people are not this one's chairs or guests."""
+    làm việc"), or one of `elsewhere` (see `other_meetings`), tells of another meeting: its
+    people are not this one's chairs or guests."""
     chairs: dict[str, Person] = {}
     guests: dict[str, Person] = {}
     listed = _listed_roles(mentions, sentences)
     for mention in mentions:
-        if _about_another_day(mention.sentence, day):
+        if mention.sentence.start in elsewhere or _about_another_day(mention.sentence, day):
             continue
         key = nz.fold(mention.person.name)
         role = attendance(mention, mentions) or listed.get(mention.sentence.start)
@@ -224,6 +228,30 @@ def _colon_role(text: str) -> str | None:
         return None
     cues = [c for c in read_cues(text) if _INTRODUCES.match(text[c.end :])]
     return cues[-1].role if cues else None
+
+
+# "Cùng ngày, Ủy ban Kiểm tra Huyện ủy tổ chức hội nghị ...": a second meeting reported below
+# the first; the rest of its paragraph is about it.
+_ANOTHER_MEETING = re.compile(
+    r"^\W*(?:(?:Cũng\s+)?(?:trong\s+)?(?:sáng|chiều|tối|trưa)?\s*cùng ngày|Cũng trong ngày|"
+    r"Trước đó|Sau đó|Tiếp đó)\b[^.]*?\s(?:tổ chức|đã tổ chức|họp|diễn ra)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def other_meetings(sentences: list[Sentence], article: str, event: Sentence) -> frozenset[int]:
+    """The sentences (by start) that report another meeting than `event`: from one that opens
+    with a second gathering to the end of its paragraph."""
+    elsewhere: set[int] = set()
+    paragraph_end = -1
+    for sentence in sentences:
+        if sentence.start < paragraph_end:
+            elsewhere.add(sentence.start)
+        elif sentence.start > event.start and _ANOTHER_MEETING.match(sentence.text):
+            newline = article.find("\n", sentence.start)
+            paragraph_end = newline if newline >= 0 else len(article)
+            elsewhere.add(sentence.start)
+    return frozenset(elsewhere)
 
 
 def _about_another_day(sentence: Sentence, day: tuple[int, int] | None) -> bool:

@@ -34,6 +34,10 @@ _FOOTER_MARKERS = (
     "trang thông tin điện tử",
     "designed by",
     "ghi rõ nguồn",
+    "tin mới hơn",
+    "tin cũ hơn",
+    "copyright",
+    "bản quyền thuộc",
 )
 # Markdown exports ("# Headline", "**Bài:** X", "![ảnh](url)"): rendered, then read as HTML.
 _MARKDOWN_HINT = re.compile(r"^#{1,6}\s+\S|^\*\*[^*\n]+\*\*|!\[[^\]\n]*\]\(", re.MULTILINE)
@@ -42,7 +46,20 @@ _INLINE_LINK = re.compile(r"^(?:xem thêm|đọc thêm)\s*:\s*\S", re.IGNORECASE
 # A rule line ("----", "* * *") below the article: what follows is another item.
 _RULE = re.compile(r"^(?:[-_*=~]\s*){4,}$")
 _COUNTER = re.compile(r"^[•\-\s]*(đang online|hôm nay|trong tuần|tất cả|lượt xem)\s*:", re.I)
+# A page's widgets, never article text: a cookie notice and its buttons, a "skip to content"
+# link, a line of script the scraper kept ("window.dataLayer = ...; gtag('js', ...)").
+_WIDGET = re.compile(
+    r"cookie|^(?:\[?\s*(?:đồng ý|tìm hiểu thêm|chấp nhận(?: tất cả)?|từ chối|tùy chỉnh|"
+    r"accept(?: all)?|reject(?: all)?|decline|learn more|ok)\s*\]?\s*)+$|"
+    r"^(?:chuyển đến nội dung|bỏ qua nội dung|skip to (?:main )?content)$|"
+    r"\b(?:window|document)\.\w+\s*[=(.]|\bfunction\s*\w*\s*\(|\bgtag\(|\bdataLayer\b",
+    re.IGNORECASE,
+)
 _PLACEHOLDERS = ("anh-tin-bai", "ảnh minh họa", "image", "photo")  # compared tone-free
+_INVISIBLE_TAGS = [
+    "head", "script", "style", "noscript", "nav", "aside",
+    "select", "option", "textarea", "button", "input",
+]  # fmt: skip
 _BLOCK_TAGS = [
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
     "th", "article", "section", "blockquote", "figure", "figcaption", "pre", "dd", "dt",
@@ -112,10 +129,13 @@ def html_to_text(html: str) -> str:
     from bs4 import BeautifulSoup  # imported here: plain-text articles never pay for it
 
     soup = BeautifulSoup(html, "html.parser")
-    # <head> too: its <title> repeats the headline with the site's name, above the menus.
-    invisible = ["head", "script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
-    for tag in soup(invisible):
+    # <head> too: its <title> repeats the headline with the site's name, above the menus. A
+    # <form> loses its controls, not its text: ASP.NET portals wrap the whole page in one.
+    for tag in soup(_INVISIBLE_TAGS):
         tag.decompose()
+    for tag in soup(["header", "footer"]):  # the site's; an <article>'s own holds its title
+        if not tag.decomposed and tag.find_parent(["article", "main"]) is None:
+            tag.decompose()
     # Line breaks around blocks only: "<p>đạt <b>3.947</b> tỷ đồng</p>" stays one line.
     for tag in soup(_BLOCK_TAGS):
         tag.insert_before("\n")
@@ -168,13 +188,20 @@ def _looks_binary(text: str) -> bool:
 # the site's name): kept like any line, where below the article it cuts the rest.
 _PARAGRAPH = 100
 _BODY_CHARS = 400
+# A menu bar is long but no paragraph: "TRANG CHỦ | GIỚI THIỆU | TIN TỨC - SỰ KIỆN | ...".
+_MENU_SEPARATORS = re.compile(r"\s[|»›/•]\s")
+
+
+def _is_paragraph(line: str) -> bool:
+    if len(line) < _PARAGRAPH or len(_MENU_SEPARATORS.findall(line)) >= 3:
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return sum(c.isupper() for c in letters) < len(letters) / 2  # not a shouted banner
 
 
 def _article_lines(lines: list[str]) -> list[str]:
     stripped = [raw.strip() for raw in lines]
-    last_paragraph = max(
-        (i for i, line in enumerate(stripped) if len(line) >= _PARAGRAPH), default=-1
-    )
+    last_paragraph = max((i for i, line in enumerate(stripped) if _is_paragraph(line)), default=-1)
     kept: list[str] = []
     previous = ""
     body = 0  # characters kept so far, counting a paragraph as the whole allowance
@@ -184,7 +211,7 @@ def _article_lines(lines: list[str]) -> list[str]:
         ended = _is_footer_start(line) or (_RULE.match(line) is not None and bool(kept))
         if ended and (body >= _BODY_CHARS or index > last_paragraph):
             break
-        if _COUNTER.match(line) or _is_placeholder(line):
+        if _COUNTER.match(line) or _is_placeholder(line) or _is_widget(line):
             continue
         if line and line == previous:  # a caption printed twice
             continue
@@ -192,12 +219,16 @@ def _article_lines(lines: list[str]) -> list[str]:
             kept.append(line)
         if line:
             previous = line
-            body += _BODY_CHARS if len(line) >= _PARAGRAPH else len(line)
+            body += _BODY_CHARS if _is_paragraph(line) else len(line)
     return kept
 
 
 _FOOTER_KEYS = tuple(tone_free(marker) for marker in _FOOTER_MARKERS)
 _PLACEHOLDER_KEYS = frozenset(tone_free(marker) for marker in _PLACEHOLDERS)
+
+
+def _is_widget(line: str) -> bool:
+    return len(line) < 400 and _WIDGET.search(line) is not None
 
 
 def _is_placeholder(line: str) -> bool:

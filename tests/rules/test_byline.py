@@ -26,6 +26,9 @@ from extractor.rules.byline import read_byline
         ("THU HÀ - ĐÌNH NHẤT", "THU HÀ - ĐÌNH NHẤT"),
         ("Ban biên tập", "Ban biên tập"),
         ("Quang cảnh hội nghị", None),
+        ("CTV Bảo Ngọc", "Bảo Ngọc"),
+        ("Author: Hải Yến", "Hải Yến"),  # a feed export's label
+        ("Share   Tweet   Print   Email", None),  # a page's buttons, not a name
         ("Video Clip Hội Nghị", None),
     ],
 )

@@ -72,6 +72,9 @@ def test_parse_ordinal(text: str, expected: int | None) -> None:
         ("Cập nhật: 08:15 ngày 12/7/2023", date(2023, 7, 12)),
         ("Thứ Năm, 21/03/2024, 19:42 [GMT+7]", date(2024, 3, 21)),
         ("Ngày đăng: 31/10/2023", date(2023, 10, 31)),
+        ("Published: 2023-08-14T09:20:00+07:00", date(2023, 8, 14)),  # a feed export's ISO stamp
+        ("Cập nhật: 02/11/2023 08:05   (1.204 lượt xem)", date(2023, 11, 2)),
+        ("15/03/2024 bởi admin", date(2024, 3, 15)),  # a blog engine's stamp and user
         ("Ngày 12/7/2023, Huyện ủy tổ chức hội nghị", None),
         ("17/06/2024 là ngày", None),
     ],
@@ -91,6 +94,19 @@ def test_read_stamp(line: str, expected: date | None) -> None:
             "Ngày 14/7, hội nghị sơ kết phát triển cây quế đến năm 2025, năm 2023 đạt khá.",
             None,
             date(2023, 7, 14),
+            True,
+        ),
+        (
+            "Ngày 20/12, HĐND xã họp thường lệ cuối năm 2022, bàn kế hoạch năm 2023; "
+            "UBND xã hứa xử lý xong trong quý I/2023.",
+            None,
+            date(2022, 12, 20),
+            True,
+        ),
+        (
+            "Chiều 28/3, xã phấn đấu đến cuối năm 2025 xong đường; 3 tháng đầu năm 2024 đạt khá.",
+            None,
+            date(2024, 3, 28),
             True,
         ),
         ("Ngày 4-4-2024, Đảng ủy xã họp.", None, date(2024, 4, 4), False),

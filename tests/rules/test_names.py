@@ -1,10 +1,11 @@
-"""A person read after an honorific: name, then titles."""
+"""Personal names: a person read after an honorific (name, then titles), and the name that
+ends a title ("Bí thư Huyện ủy Trà Cú Nguyễn Văn An"), told from a place."""
 
 from __future__ import annotations
 
 import pytest
 
-from extractor.rules.names import split_person
+from extractor.rules.names import name_at_end, split_person
 
 
 @pytest.mark.parametrize(
@@ -68,3 +69,20 @@ def test_split_person_end_marks_where_the_titles_stop() -> None:
     text = "Đồng chí Hà Quang Lợi, Bí thư Huyện ủy phát biểu kết luận"
     person = split_person(text)
     assert text[person.end :] == " phát biểu kết luận"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Bí thư Huyện ủy Trà Cú Nguyễn Văn An", "Nguyễn Văn An"),
+        ("Chủ tịch HĐND huyện Mai Văn Lộc", "Mai Văn Lộc"),  # "huyện" alone: no place named
+        ("Bí thư Huyện ủy Mai Châu Hà Văn Tùng", "Hà Văn Tùng"),
+        ("Phó Chủ tịch UBND huyện Lâm Thị Hoa", "Lâm Thị Hoa"),
+        ("Bí thư Huyện ủy Hà Quốc Toản", "Hà Quốc Toản"),  # no place-and-name split reads
+        ("Ban Thường vụ Huyện ủy Lâm Hà", None),  # a place, no person
+        ("Chủ tịch UBND huyện Mai Sơn", None),
+    ],
+)
+def test_name_at_end_tells_a_person_from_a_place(text: str, name: str | None) -> None:
+    found = name_at_end(text)
+    assert (found.name if found else None) == name

@@ -150,3 +150,28 @@ def test_under_a_long_page_top_the_site_date_is_not_the_articles() -> None:
     )
     assert page.headline == "Ủy ban MTTQ huyện Yên Lập tổng kết công tác Mặt trận năm 2023"
     assert page.published is None
+
+
+def test_a_breadcrumbs_short_title_gives_way_to_the_full_one_and_its_stamp() -> None:
+    page = read_page(
+        "Trang chủ\nThời sự\nGiao ban khối Dân vận\n"
+        "Giao ban khối Dân vận: Bàn giải pháp vận động nhân dân hiến đất làm đường\n"
+        "16/11/2023 15:05 864 lượt xem\n"
+        "Chiều 16/11, Ban Dân vận Huyện ủy tổ chức giao ban khối Dân vận quý IV.\n"
+    )
+    assert page.headline == (
+        "Giao ban khối Dân vận: Bàn giải pháp vận động nhân dân hiến đất làm đường"
+    )
+    assert page.published == date(2023, 11, 16)
+
+
+def test_a_title_printed_twice_keeps_the_stamp_under_its_first_copy() -> None:
+    title = "Hội Nông dân xã Tân Lập sơ kết 6 tháng đầu năm 2024"
+    page = read_page(
+        "CỔNG THÔNG TIN ĐIỆN TỬ XÃ TÂN LẬP\nGiới thiệu\nTin tức - Sự kiện\n"
+        f"Trang chủ > Tin tức\n{title}\n05/07/2024 10:20\nNghe đọc bài\nCỡ chữ A- A+\n"
+        f"Share   Tweet\n{title}\n"
+        "Sáng 5/7, Hội Nông dân xã Tân Lập tổ chức sơ kết công tác Hội 6 tháng đầu năm 2024.\n"
+        + "Hội viên góp ý về mô hình trồng rau an toàn của chi hội.\n" * 15  # a long article
+    )
+    assert page.published == date(2024, 7, 5)

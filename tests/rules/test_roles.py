@@ -172,6 +172,18 @@ def people(sentence: str) -> tuple[list[str], list[str]]:
             ["Lê Văn Mừng", "Trần Thị Thu Sương"],
         ),
         (
+            "Về dự có Phó Chủ tịch UBND tỉnh Trương Quốc Hiển và Trưởng Ban Dân vận Tỉnh ủy Lò "
+            "Thị Mai. Ông Hà Văn Đông, Bí thư Huyện ủy, chủ trì.",
+            ["Hà Văn Đông"],
+            ["Trương Quốc Hiển", "Lò Thị Mai"],
+        ),
+        (
+            "Dự hội nghị có Phó Bí thư Thường trực Huyện ủy và Chủ tịch HĐND huyện Mai Văn Lộc; "
+            "Bí thư Huyện ủy Mai Châu Hà Văn Tùng.",
+            [],
+            ["Mai Văn Lộc", "Hà Văn Tùng"],
+        ),
+        (
             "Ông Nguyễn Tấn Phát, Chủ tịch Công đoàn các KCN kể: “Chúng tôi có mặt từ 6 giờ sáng”.",
             [],
             [],
@@ -277,3 +289,12 @@ def test_a_bulleted_list_of_guests_under_a_colon() -> None:
     )
     assert report.meeting is not None
     assert [p.name for p in report.meeting.guests] == ["Đặng Thị Bích Thủy", "Võ Nhật Tân"]
+
+
+def test_a_second_meeting_reported_below_keeps_its_chair() -> None:
+    chairs, _ = people(
+        "Đồng chí Vi Văn Khải, Bí thư Huyện ủy chủ trì hội nghị.\n"
+        "Cùng ngày, Ban Tuyên giáo Huyện ủy tổ chức hội nghị báo cáo viên quý IV. Đồng chí Hà "
+        "Thị Nguyệt, Trưởng Ban Tuyên giáo Huyện ủy chủ trì hội nghị."
+    )
+    assert chairs == ["Vi Văn Khải"]

@@ -8,6 +8,7 @@ import pytest
 
 from extractor import text
 from extractor.errors import ExtractorError, InputError
+from extractor.text import cleaning
 from tests.conftest import SEEDS
 
 LIMIT = 60_000
@@ -159,6 +160,53 @@ def test_html_head_with_its_title_is_not_article_text() -> None:
     assert text.clean(html, max_chars=LIMIT) == "Hội nghị sơ kết\nĐoạn một."
 
 
+def test_a_page_inside_one_form_keeps_its_article() -> None:
+    html = (
+        '<html><body><form method="post" action="./ChiTiet.aspx?ID=7" id="form1">'
+        '<input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1" />'
+        "<h2>Hội Cựu chiến binh huyện giao ban quý III</h2>"
+        "<p>Ngày 2/10, Hội Cựu chiến binh huyện giao ban công tác quý III.</p>"
+        '<select name="lk"><option>Liên kết website</option></select>'
+        '<input type="submit" value="Tìm kiếm" /></form></body></html>'
+    )
+    assert text.clean(html, max_chars=LIMIT) == (
+        "Hội Cựu chiến binh huyện giao ban quý III\n"
+        "Ngày 2/10, Hội Cựu chiến binh huyện giao ban công tác quý III."
+    )
+
+
+def test_an_articles_own_header_keeps_its_title_and_time() -> None:
+    html = (
+        "<html><body><header>Báo điện tử tỉnh</header><article><header><h1>Kỳ họp thứ 9</h1>"
+        '<time datetime="2023-12-08T10:00:00+07:00">08/12/2023 10:00</time></header>'
+        "<p>Sáng 8/12, HĐND huyện khai mạc kỳ họp thứ 9.</p></article>"
+        "<footer>Liên hệ tòa soạn</footer></body></html>"
+    )
+    assert text.clean(html, max_chars=LIMIT) == (
+        "Kỳ họp thứ 9\n08/12/2023 10:00\nSáng 8/12, HĐND huyện khai mạc kỳ họp thứ 9."
+    )
+
+
+def test_cookie_notices_skip_links_and_script_lines_are_dropped() -> None:
+    body = "Chiều 6/11, Đảng ủy phường Tân An họp thường kỳ tháng 11."
+    raw = "\n".join([
+        "Skip to content",
+        "Trang web sử dụng cookie để ghi nhớ lựa chọn của bạn.",
+        "[Chấp nhận]   [Từ chối]",
+        "Họp thường kỳ tháng 11",
+        "var _paq = window._paq = window._paq || []; _paq.push(['trackPageView']);",
+        body,
+        "Copyright 2023 Đảng bộ phường Tân An",
+        "Liên hệ: 0270 3822 xxx",
+    ])  # fmt: skip
+    assert text.clean(raw, max_chars=LIMIT) == f"Họp thường kỳ tháng 11\n{body}"
+
+
+def test_every_footer_marker_keeps_letters_when_folded() -> None:
+    # A marker that folds to "" (a symbol such as "©") would start the footer on every line.
+    assert all(cleaning._FOOTER_KEYS)
+
+
 def test_plain_text_with_angle_brackets_is_not_parsed_as_html() -> None:
     raw = "Tỷ lệ hộ nghèo <3% và thu nhập >50 triệu đồng"
     assert text.clean(raw, max_chars=LIMIT) == raw
@@ -203,6 +251,20 @@ def test_a_login_menu_above_the_article_is_not_taken_for_the_footer() -> None:
     cleaned = text.clean(raw, max_chars=LIMIT)
     assert cleaned.startswith("HỘI ĐỒNG NHÂN DÂN TỈNH\nTrang chủ / Tin tức\nĐăng nhập")
     assert cleaned.endswith(f"Kỳ họp chuyên đề\n{body}\nThanh Tâm")  # the footer still cut
+
+
+def test_a_long_menu_bar_above_the_login_line_is_no_paragraph() -> None:
+    menu = (
+        "TRANG CHỦ | GIỚI THIỆU | TIN TỨC - SỰ KIỆN | CHỈ ĐẠO ĐIỀU HÀNH | THỦ TỤC HÀNH CHÍNH | "
+        "HỎI ĐÁP | LIÊN HỆ"
+    )
+    assert len(menu) >= 100  # as long as a paragraph
+    body = (
+        "Chiều 14/11, Thường trực HĐND huyện họp giao ban để chuẩn bị nội dung kỳ họp cuối năm; "
+        "bà Lê Thị Hằng, Chủ tịch HĐND huyện, chủ trì."
+    )
+    raw = f"CỔNG THÔNG TIN HUYỆN\n{menu}\nĐăng nhập | Sơ đồ cổng\nGiao ban tháng 11\n{body}"
+    assert text.clean(raw, max_chars=LIMIT).endswith(f"Giao ban tháng 11\n{body}")
 
 
 def test_short_comment_heading_cuts_but_long_comment_paragraph_is_kept() -> None:
