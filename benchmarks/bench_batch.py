@@ -33,11 +33,15 @@ class Outcome:
     done: int
     requests: int
     rejected: int
+    run_wall: float | None = None  # the batch's own run, without start-up and imports
 
     def row(self, articles: int, limit: float) -> tuple:
         share = self.rejected / self.requests if self.requests else 0.0
+        run = "-"
+        if self.run_wall:
+            run = f"{self.run_wall:.1f} ({self.done / self.run_wall / limit:.0%})"
         return (self.approach, f"{self.wall:.1f}", f"{self.done}/{articles}",
-                f"{self.done / self.wall:.2f}", f"{self.done / self.wall / limit:.0%}",
+                f"{self.done / self.wall:.2f}", f"{self.done / self.wall / limit:.0%}", run,
                 f"{self.requests:,}", f"{share:.0%}")  # fmt: skip
 
 
@@ -51,7 +55,8 @@ def run_tool(provider: Provider, articles: int, limit: float, work: Path) -> Out
     after = provider.stats()
     return Outcome(f"extractor batch --rpm {rpm}", run.wall, run.summary["new"],
                    after["chat"] - before["chat"],
-                   after["rejected_429"] - before["rejected_429"])  # fmt: skip
+                   after["rejected_429"] - before["rejected_429"],
+                   run.summary["wall_time"])  # fmt: skip
 
 
 def messages_of(articles: int) -> list[list[dict[str, str]]]:
@@ -123,21 +128,25 @@ def provider_limit(
         (*outcome.row(articles, limit), " / ".join(f"{o.wall:.1f}" for o in runs))
         for outcome, runs in ((tool, tools), (naive, naives))
     ]
-    headers = ["approach", "wall (s)", "done", "done/s", "% of ideal", "requests",
-               "answered 429", "wall of each run (s)"]  # fmt: skip
+    headers = ["approach", "wall (s)", "done", "done/s", "% of ideal",
+               "run only (s, % of ideal)", "requests", "answered 429",
+               "wall of each run (s)"]  # fmt: skip
     ideal = articles / limit
     rejected = sum(o.rejected for o in tools)
     share = rejected / sum(o.requests for o in tools)
     percent = tool.done / tool.wall / limit
+    run_percent = tool.done / tool.run_wall / limit if tool.run_wall else 0.0
     notes = [
         "",
         f"{articles} articles, {latency * 1000:.0f} ms per answer, provider limit {limit:g} "
         f"requests/s (token bucket, bursts of {limit:g}); ideal {ideal:.0f} s. The run of median "
         f"wall time of {rounds}, the two approaches in turn, each against a fresh provider. The "
-        "batch's wall time is its whole process (interpreter start-up included); its limiter "
-        "paces at 95% of --rpm. The naive loop's articles that are not done failed after the "
-        "SDK's retries.",
-        f"- batch >= 90% of ideal: {percent:.0%}: {verdict(percent >= 0.9)}",
+        "batch's wall time is its whole process (interpreter start-up and the ~1.3 s import of "
+        "openai and instructor included); run only: the run's own wall time, from its summary. "
+        "Its limiter paces at 95% of --rpm, so 95% is its ceiling. The naive loop's articles "
+        "that are not done failed after the SDK's retries.",
+        f"- batch >= 90% of ideal (whole process): {percent:.0%}: {verdict(percent >= 0.9)}",
+        f"- batch >= 90% of ideal (run only): {run_percent:.0%}: {verdict(run_percent >= 0.9)}",
         f"- batch 0% 429 (every run): {share:.1%}: {verdict(rejected == 0)}",
     ]
     return table(headers, rows) + "\n" + "\n".join(notes)

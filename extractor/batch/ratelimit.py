@@ -1,9 +1,10 @@
 """Client-side rate limits for the batch: requests and tokens per minute, plus a shared pause
 when the provider says to slow down.
 
-Requests and tokens are metered with aiolimiter's leaky buckets. The provider's word wins over
-our budget: a 429 with Retry-After, or rate-limit headers showing no requests left, pause
-every worker until the stated time, so one worker's 429 does not become twenty.
+Requests are evenly spaced on a fixed schedule, tokens metered with aiolimiter's leaky bucket.
+The provider's word wins over our budget: a 429 with Retry-After, or rate-limit headers showing
+no requests left, pause every worker until the stated time, so one worker's 429 does not
+become twenty.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class RateLimiter:
     def __init__(self, rpm: int | None = None, tpm: int | None = None) -> None:
         self.rpm = rpm
         self.tpm = tpm
-        self._requests = _evenly_spaced(rpm) if rpm else None
+        self._requests = EvenPace(60 / (rpm * HEADROOM)) if rpm else None
         self._tokens = AsyncLimiter(tpm, 60) if tpm else None
         self._resume_at = 0.0
 
@@ -63,12 +64,26 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
 
-def _evenly_spaced(per_minute: int) -> AsyncLimiter:
-    # One request per interval, no burst: a bucket that lets a burst out and then a steady
-    # rate can put twice the limit into one of the provider's sliding windows. And 5% under
-    # the limit: paced exactly at it, a few milliseconds of jitter put one request too many
-    # into a window.
-    return AsyncLimiter(1, 60 / (per_minute * HEADROOM))
+class EvenPace:
+    """One request per `interval`, on a fixed schedule.
+
+    No burst: a bucket that lets a burst out and then a steady rate can put twice the limit
+    into one of the provider's sliding windows; and 5% under the limit (HEADROOM), since paced
+    exactly at it a few milliseconds of jitter put one request too many into a window. Slots
+    are handed out in turn, each one interval after the last: a waiter woken late by a busy
+    event loop does not push every later slot back (a leaky bucket of one lost ~12 ms a
+    request that way, 11% of the rate at 10 requests a second)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next = 0.0  # the next free slot (monotonic time)
+
+    async def acquire(self) -> None:
+        now = time.monotonic()
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 def _or_default(seconds: float | None) -> float:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from extractor.batch.ratelimit import RateLimiter
+from extractor.batch.ratelimit import EvenPace, RateLimiter
 from extractor.llm.retry_after import reset_seconds, retry_after
 from extractor.pipeline import Extractor
 from tests.conftest import ARTICLE
@@ -186,3 +186,27 @@ async def test_a_request_larger_than_tpm_is_capped_not_refused() -> None:
     await asyncio.wait_for(limiter.before_request(50_000), timeout=0.05)
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(limiter.before_request(1), timeout=0.05)
+
+
+def test_even_pace_keeps_its_schedule_when_a_waiter_wakes_late(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A waiter that a busy event loop wakes late must not push every later slot back."""
+    clock = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # time passes only when someone waits
+        slept.append(seconds)
+        clock[0] += seconds + 0.03  # woken 30 ms late, as under a busy loop
+
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    pace = EvenPace(0.1)
+
+    async def five() -> None:
+        for _ in range(5):
+            await pace.acquire()
+
+    asyncio.run(five())
+    assert pace._next == pytest.approx(100.0 + 5 * 0.1)  # slots 0.1 apart from the first one
+    assert slept == pytest.approx([0.1, 0.07, 0.07, 0.07])  # each wait makes up the lateness

@@ -172,6 +172,7 @@ def test_a_title_printed_twice_keeps_the_stamp_under_its_first_copy() -> None:
         f"Trang chủ > Tin tức\n{title}\n05/07/2024 10:20\nNghe đọc bài\nCỡ chữ A- A+\n"
         f"Share   Tweet\n{title}\n"
         "Sáng 5/7, Hội Nông dân xã Tân Lập tổ chức sơ kết công tác Hội 6 tháng đầu năm 2024.\n"
-        + "Hội viên góp ý về mô hình trồng rau an toàn của chi hội.\n" * 15  # a long article
+        + "Hội viên góp ý về mô hình trồng rau an toàn của chi hội.\n"
+        * 15  # a long article
     )
     assert page.published == date(2024, 7, 5)
