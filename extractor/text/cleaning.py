@@ -193,10 +193,10 @@ _MENU_SEPARATORS = re.compile(r"\s[|»›/•]\s")
 
 
 def _is_paragraph(line: str) -> bool:
-    if len(line) < _PARAGRAPH or len(_MENU_SEPARATORS.findall(line)) >= 3:
-        return False
-    letters = [c for c in line if c.isalpha()]
-    return sum(c.isupper() for c in letters) < len(letters) / 2  # not a shouted banner
+    """Running text: long, not a menu bar, not a banner in capitals."""
+    return (
+        len(line) >= _PARAGRAPH and len(_MENU_SEPARATORS.findall(line)) < 3 and not line.isupper()
+    )
 
 
 def _article_lines(lines: list[str]) -> list[str]:
