@@ -40,6 +40,9 @@ class NightStats:
     failed: int
     metrics: dict[str, float] = field(default_factory=dict)
     failure_reasons: dict[str, int] = field(default_factory=dict)
+    # The spread of each ":mean" figure over the night's reports (a standard deviation of the
+    # list's length): how far a mean of this many articles moves by chance alone.
+    spreads: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +50,7 @@ class NightStats:
             "failed": self.failed,
             "metrics": self.metrics,
             "failure_reasons": self.failure_reasons,
+            "spreads": self.spreads,
         }
 
     @classmethod
@@ -56,6 +60,7 @@ class NightStats:
             failed=int(data.get("failed", 0)),
             metrics={k: float(v) for k, v in (data.get("metrics") or {}).items()},
             failure_reasons=dict(data.get("failure_reasons") or {}),
+            spreads={k: float(v) for k, v in (data.get("spreads") or {}).items()},
         )
 
 
@@ -71,6 +76,7 @@ class NightTally:
     cost: float = 0.0
     filled: Counter[str] = field(default_factory=Counter)
     items: Counter[str] = field(default_factory=Counter)
+    squares: Counter[str] = field(default_factory=Counter)  # of each list's length
     aligned: dict[str, Counter[str]] = field(default_factory=dict)
     verdicts: dict[str, Counter[str]] = field(default_factory=dict)
     reasons: Counter[str] = field(default_factory=Counter)
@@ -97,6 +103,7 @@ class NightTally:
             values = _value(report, path) or []
             self.filled[path] += bool(values)
             self.items[path] += len(values)
+            self.squares[path] += len(values) ** 2
             for value in values:
                 if isinstance(value, dict):
                     status = (value.get("span") or {}).get("status") or "none"
@@ -123,13 +130,23 @@ class NightTally:
         if self.latencies:
             metrics["run:latency_p50"] = statistics.median(self.latencies)
             metrics["run:latency_p95"] = p95(self.latencies)
-        return NightStats(articles, self.failed, metrics, dict(self.reasons))
+        return NightStats(articles, self.failed, metrics, dict(self.reasons), self._spreads())
 
     def _spent(self, tokens: int, cost: float, latency: float | None) -> None:
         self.tokens += tokens
         self.cost += cost
         if latency:
             self.latencies.append(latency)
+
+    def _spreads(self) -> dict[str, float]:
+        if not self.reports:
+            return {}
+        spreads = {}
+        for path in LISTS:
+            mean = self.items[path] / self.reports
+            variance = max(0.0, self.squares[path] / self.reports - mean**2)
+            spreads[f"{path}:mean"] = variance**0.5
+        return spreads
 
     def _field_metrics(self) -> dict[str, float]:
         metrics = {f"{path}:fill": self.filled[path] / self.reports for path in (*SCALARS, *LISTS)}

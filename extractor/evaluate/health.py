@@ -3,10 +3,12 @@
 For every metric ("meeting.chairs:fill", "meeting.chairs:agreement", "run:failure_rate", ...)
 the trailing nights give a median and a median absolute deviation (MAD), which a single odd
 night cannot drag as it drags a mean. Tonight drifted on a metric when it lies beyond
-`threshold` robust deviations AND beyond `min_change` of the median: the first keeps a noisy
-metric quiet, the second a metric that hardly ever moves. A night with fewer than
-`min_articles` articles says too little to judge, and so does a history shorter than
-`min_nights`.
+`threshold` deviations AND beyond `min_change` of the median: the first keeps a noisy metric
+quiet, the second a metric that hardly ever moves. A deviation is the larger of the robust one
+(from the MAD) and what a night of this many articles moves by chance (a standard error), since
+a few nights' MAD can be near zero while a share or a mean of 30 articles wanders. A night
+with fewer than `min_articles` articles says too little to judge, and so does a history shorter
+than `min_nights`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class HealthRules:
     trailing: int = 14  # nights compared with tonight
     min_articles: int = 20  # per night, before its figures count
     min_nights: int = 3  # trailing nights needed before anything is flagged
-    threshold: float = 4.0  # robust deviations
+    threshold: float = 4.0  # deviations: robust (from the MAD), or chance errors
     min_change: float = 0.15  # absolute, for shares; relative to the median for other figures
 
 
@@ -39,6 +41,7 @@ class Movement:
     median: float
     mad: float
     drifted: bool
+    chance: float = 0.0  # one standard error of tonight's figure from chance alone
 
     @property
     def change(self) -> float:
@@ -46,7 +49,7 @@ class Movement:
 
     @property
     def deviations(self) -> float | None:
-        spread = MAD_TO_SIGMA * self.mad
+        spread = max(MAD_TO_SIGMA * self.mad, self.chance)
         return self.change / spread if spread else None
 
 
@@ -105,7 +108,11 @@ def judge(history: Sequence[NightStats], rules: HealthRules | None = None) -> He
         return Health(tonight, len(trailing), (), reason=reason)
     movements = [
         _movement(
-            metric, value, [n.metrics[metric] for n in trailing if metric in n.metrics], rules
+            metric,
+            value,
+            [n.metrics[metric] for n in trailing if metric in n.metrics],
+            rules,
+            _chance(metric, trailing, tonight.articles),
         )
         for metric, value in sorted(tonight.metrics.items())
     ]
@@ -122,7 +129,7 @@ def _few(articles: int, rules: HealthRules) -> str:
 
 
 def _movement(
-    metric: str, tonight: float, past: list[float], rules: HealthRules
+    metric: str, tonight: float, past: list[float], rules: HealthRules, chance: float = 0.0
 ) -> Movement | None:
     if len(past) < rules.min_nights:
         return None
@@ -130,8 +137,24 @@ def _movement(
     mad = statistics.median(abs(value - median) for value in past)
     change = abs(tonight - median)
     floor = rules.min_change if _is_share(metric) else rules.min_change * max(abs(median), 1.0)
-    drifted = change > floor and change > rules.threshold * MAD_TO_SIGMA * mad
-    return Movement(metric, tonight, median, mad, drifted)
+    drifted = change > floor and change > rules.threshold * max(MAD_TO_SIGMA * mad, chance)
+    return Movement(metric, tonight, median, mad, drifted, chance)
+
+
+def _chance(metric: str, trailing: Sequence[NightStats], articles: int) -> float:
+    """How far tonight's figure moves by chance alone, one standard error of a night of this
+    many articles: a few nights' MAD can be near zero while a mean over 30 articles wanders.
+    For a share, that of a proportion; for a mean, the past nights' spread over the root of
+    the count. 0 where neither applies (latencies, tokens, cost)."""
+    if articles <= 0:
+        return 0.0
+    if metric.endswith(":mean"):
+        spreads = [n.spreads[metric] for n in trailing if metric in n.spreads]
+        return statistics.median(spreads) / articles**0.5 if spreads else 0.0
+    if _is_share(metric):
+        share = min(max(statistics.median(_history(trailing, metric) or [0.0]), 0.0), 1.0)
+        return (share * (1 - share) / articles) ** 0.5
+    return 0.0
 
 
 def _is_share(metric: str) -> bool:

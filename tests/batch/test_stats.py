@@ -23,3 +23,15 @@ def test_a_nights_latency_figures_are_the_ones_its_summary_printed(
     # Nearest rank: the 95th percentile of 20 is the 19th value, not the slowest of all.
     assert summary["latency_p95"] == figures["run:latency_p95"] == latencies[18]
     assert summary["latency_p50"] == figures["run:latency_p50"]
+
+
+def test_a_nights_spread_of_each_list_length_is_kept_with_its_mean() -> None:
+    from extractor.batch.stats import NightTally
+
+    tally = NightTally()
+    for count in (0, 2, 4):
+        tally.add_report({"is_meeting": True, "meeting": {"guests": [{"name": "X"}] * count}})
+    stats = tally.stats()
+    assert stats.metrics["meeting.guests:mean"] == 2.0
+    assert abs(stats.spreads["meeting.guests:mean"] - (8 / 3) ** 0.5) < 1e-9
+    assert stats.spreads["meeting.chairs:mean"] == 0.0
